@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+class UserLanguageMiddleware:
+    """Dutch by default; a logged-in user's own choice, else the language cookie."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = settings.LANGUAGE_CODE
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in LANGUAGE_CODES:
+            language = user.language
+        else:
+            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            if cookie in LANGUAGE_CODES:
+                language = cookie
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SecondFactorRequiredMiddleware:
+    """Default deny: every view needs a password and a verified second factor,
+    except views marked ``public`` (and ``password_only`` for the second-factor steps).
+    Also ends sessions that have been idle too long."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("last_activity")
+            if last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("You were logged out because you were inactive for a while."))
+                return redirect_to_login(request.get_full_path())
+            request.session["last_activity"] = now
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> HttpResponse | None:
+        if getattr(view_func, "veerkracht_public", False):
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(view_func, "veerkracht_password_only", False):
+            return None
+        if not user.is_verified():  # type: ignore[union-attr]
+            return redirect("accounts:verify")
+        return None

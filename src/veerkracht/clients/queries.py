@@ -1,0 +1,124 @@
+"""The only way to read client data: every queryset is scoped to what the user may see.
+
+Out-of-scope objects simply are not in the queryset, so views answer 404 and a
+guessed id confirms nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from veerkracht.accounts.roles import CLIENT_ROLES, NARROWABLE_ROLES
+
+from .models import Household, ParentChild, Person, PersonKind, Stay
+
+
+def _membership(user: Any):  # type: ignore[no-untyped-def]
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is None or not is_verified():
+        return None
+    membership = user.membership_or_none
+    if membership is None or membership.role not in CLIENT_ROLES or membership.organisation_id is None:
+        return None
+    return membership
+
+
+
+def visible_persons(user: Any) -> QuerySet[Person]:
+    membership = _membership(user)
+    if membership is None:
+        return Person.objects.none()
+    qs = Person.objects.filter(organisation_id=membership.organisation_id)
+    if membership.organisation.restrict_to_teams and membership.role in NARROWABLE_ROLES:
+        team_ids = list(membership.teams.values_list("id", flat=True))
+        location_ids = list(membership.locations.values_list("id", flat=True))
+        at_my_location = Stay.objects.filter(
+            person__household_id=OuterRef("household_id"), location_id__in=location_ids, discharge_date__isnull=True
+        )
+        qs = qs.filter(Q(household__team_id__in=team_ids) | Q(Exists(at_my_location)) | Q(child_worker=user))
+    return qs
+
+
+def visible_households(user: Any) -> QuerySet[Household]:
+    return Household.objects.filter(pk__in=visible_persons(user).values("household_id"))
+
+
+def visible_stays(user: Any) -> QuerySet[Stay]:
+    return Stay.objects.filter(person__in=visible_persons(user))
+
+
+def get_person(user: Any, pk: Any) -> Person:
+    return get_object_or_404(
+        visible_persons(user).select_related("household", "household__mentor", "household__team", "child_worker", "organisation"),
+        pk=pk,
+    )
+
+
+def get_household(user: Any, pk: Any) -> Household:
+    return get_object_or_404(visible_households(user).select_related("team", "mentor", "organisation"), pk=pk)
+
+
+def get_stay(user: Any, pk: Any) -> Stay:
+    return get_object_or_404(visible_stays(user).select_related("person", "location"), pk=pk)
+
+
+def current_stay_prefetch() -> Prefetch:
+    return Prefetch(
+        "stays",
+        queryset=Stay.objects.filter(discharge_date__isnull=True).select_related("location"),
+        to_attr="open_stays",
+    )
+
+
+def caseload(
+    user: Any,
+    *,
+    query: str = "",
+    location_id: int | None = None,
+    status: str = "in_care",
+    kind: str = PersonKind.CHILD,
+) -> QuerySet[Person]:
+    """The caseload list: scoped, searchable by name or client number, filterable."""
+    qs = visible_persons(user)
+    if kind == "parent":
+        qs = qs.filter(kind__in=[PersonKind.MOTHER, PersonKind.CAREGIVER])
+    elif kind == PersonKind.CHILD:
+        qs = qs.filter(kind=PersonKind.CHILD)
+    else:
+        qs = qs.exclude(kind=PersonKind.FATHER)
+    open_stay = Stay.objects.filter(person_id=OuterRef("pk"), discharge_date__isnull=True)
+    if status == "in_care":
+        qs = qs.filter(Exists(open_stay))
+    elif status == "discharged":
+        qs = qs.filter(~Exists(open_stay))
+    if location_id:
+        qs = qs.filter(Exists(open_stay.filter(location_id=location_id)))
+    for term in query.split()[:5]:
+        qs = qs.filter(
+            Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(client_number__icontains=term)
+        )
+    return qs.select_related("household", "child_worker").prefetch_related(current_stay_prefetch()).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def household_members(household: Household) -> QuerySet[Person]:
+    return (
+        household.members.all()
+        .select_related("child_worker")
+        .prefetch_related(current_stay_prefetch())
+        .order_by("kind", "birth_date", "pk")
+    )
+
+
+def parent_links_of(child: Person) -> QuerySet[ParentChild]:
+    return child.parent_links.select_related("parent").order_by("parent__kind", "parent__last_name")
+
+
+def child_links_of(parent: Person) -> QuerySet[ParentChild]:
+    return parent.child_links.select_related("child").order_by("child__birth_date")

@@ -1,0 +1,8 @@
+"""Settings for the test suite: the normal settings with VEERKRACHT_ENV=test."""
+
+import os
+
+os.environ["VEERKRACHT_ENV"] = "test"
+os.environ.setdefault("VEERKRACHT_DEMO", "false")
+
+from .settings import *  # noqa: E402, F403
