@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from veerkracht.audit.models import Action, Outcome
+from veerkracht.audit.models import Action
 from veerkracht.audit.services import record
 
 from .decorators import password_only, public
@@ -63,7 +63,9 @@ def _token_failed(request: HttpRequest) -> HttpResponse | None:
     failures = int(request.session.get("token_failures", 0)) + 1
     request.session["token_failures"] = failures
     user = request.user
-    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username(), "stage": "second factor"}, request=request
+    )
     if failures >= MAX_TOKEN_FAILURES:
         auth_logout(request)
         messages.error(request, _("Too many wrong codes. Log in again with your password."))
@@ -87,7 +89,6 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             request.session["token_failures"] = 0
             record(actor=user, action=Action.LOGIN, detail="second factor")
             return redirect(_next_url(request))
-        record(actor=user, action=Action.LOGIN_FAILED, outcome=Outcome.FAILURE, detail="second factor")
         response = _token_failed(request)
         if response is not None:
             return response

@@ -28,4 +28,5 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         action=Action.LOGIN_FAILED,
         outcome=Outcome.FAILURE,
         username=str(credentials.get("username", ""))[:150],
+        detail=str(credentials.get("stage", "password")),
     )

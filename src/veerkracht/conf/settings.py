@@ -243,6 +243,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- caches and e-mail ----------------------------------------------------------------------
 if os.environ.get("CACHE_URL", "").startswith("redis://"):

@@ -29,6 +29,7 @@ class RegionFactory(DjangoModelFactory):
 class OrganisationFactory(DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Vrouwenopvang {n}")
     short_code = factory.Sequence(lambda n: f"O{n}")
