@@ -122,3 +122,73 @@ def parent_links_of(child: Person) -> QuerySet[ParentChild]:
 
 def child_links_of(parent: Person) -> QuerySet[ParentChild]:
     return parent.child_links.select_related("child").order_by("child__birth_date")
+
+
+# --- choices for forms: scoped to the user's own organisation ---------------------------------
+def own_organisation_id(user: Any) -> int | None:
+    membership = _membership(user)
+    return membership.organisation_id if membership else None
+
+
+def own_locations(user: Any, *, active_only: bool = True) -> QuerySet[Any]:
+    """Locations of the user's organisation; the secret address is never loaded."""
+    from veerkracht.organisations.models import Location
+
+    qs = Location.objects.filter(organisation_id=own_organisation_id(user)).only("id", "name", "organisation_id", "active")
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.order_by("name")
+
+
+def own_teams(user: Any) -> QuerySet[Any]:
+    from veerkracht.organisations.models import Team
+
+    return Team.objects.filter(organisation_id=own_organisation_id(user)).order_by("name")
+
+
+def own_staff_with_role(user: Any, role: str) -> QuerySet[Any]:
+    """Active users of the user's organisation with the given role (mentors, child workers)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, membership__organisation_id=own_organisation_id(user), membership__role=role
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def stays_with_history(person: Person) -> QuerySet[Stay]:
+    """All stays of a person with their locations and transfers, in a fixed number of queries."""
+    from .models import Transfer
+
+    return (
+        person.stays.all()
+        .select_related("location")
+        .defer("location__address")
+        .prefetch_related(
+            Prefetch(
+                "transfers",
+                queryset=Transfer.objects.select_related("from_location", "to_location").defer(
+                    "from_location__address", "to_location__address"
+                ),
+            )
+        )
+        .order_by("-admission_date", "-pk")
+    )
+
+
+def household_relations(household: Household) -> QuerySet[ParentChild]:
+    return (
+        ParentChild.objects.filter(child__household=household)
+        .select_related("parent", "child")
+        .order_by("child__birth_date", "child_id", "parent__kind")
+    )
+
+
+def get_relation(user: Any, pk: Any) -> ParentChild:
+    """A parent-child relation whose child the user may see."""
+    return get_object_or_404(
+        ParentChild.objects.filter(child__in=visible_persons(user)).select_related("parent", "child"), pk=pk
+    )

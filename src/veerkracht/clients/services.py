@@ -333,3 +333,8 @@ def log_print(person: Person, *, actor: Any) -> None:
 
 def log_export(*, actor: Any, object_type: str, detail: str) -> None:
     record(actor=actor, action=Action.EXPORT, object_type=object_type, detail=detail)
+
+
+def log_household_read(household: Household, *, actor: Any) -> None:
+    """The household page shows several clients at once: one read event for the household."""
+    record(actor=actor, action=Action.READ, obj=household, detail="household")
