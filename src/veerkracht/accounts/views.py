@@ -4,6 +4,8 @@ import base64
 from io import BytesIO
 
 import qrcode
+from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -27,7 +29,7 @@ from .decorators import password_only, public
 from .forms import LoginForm, PreferencesForm, TokenForm
 from .services import do_confirm_totp_device, do_set_language
 
-MAX_TOKEN_FAILURES = 5
+MAX_TOKEN_FAILURES = 3  # then the password must be entered again
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -82,11 +84,14 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         return redirect("accounts:setup")
+    if AxesProxyHandler.is_locked(request, {"username": user.get_username()}):
+        return render(request, "accounts/locked_out.html", status=429)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             request.session["token_failures"] = 0
+            axes_reset(username=user.get_username())
             record(actor=user, action=Action.LOGIN, detail="second factor")
             return redirect(_next_url(request))
         response = _token_failed(request)
@@ -117,6 +122,7 @@ def setup_view(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             do_confirm_totp_device(device, acting_user=user)  # type: ignore[arg-type]
             otp_login(request, device)
+            axes_reset(username=user.get_username())
             messages.success(request, _("Your authenticator app is set up."))
             return redirect(_next_url(request))
         response = _token_failed(request)

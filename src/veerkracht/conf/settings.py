@@ -107,8 +107,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "veerkracht.accounts.middleware.UserLanguageMiddleware",
-    "veerkracht.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "veerkracht.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -181,7 +181,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("VEERKRACHT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("VEERKRACHT_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# Failures are counted over both steps (password and code) and reset only after a
+# complete login, so the password alone does not buy unlimited guesses at the code.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 AXES_ENABLED = _env_bool("VEERKRACHT_AXES_ENABLED", True)
 

@@ -58,11 +58,28 @@ def test_wrong_code_is_refused_and_too_many_end_the_session(kinderwerker_a):
     response = client.post("/login/code/", {"token": "000000"})
     assert response.status_code == 200
     assert "niet juist" in response.content.decode() or "not correct" in response.content.decode()
-    for _ in range(4):
+    for _ in range(2):
         response = client.post("/login/code/", {"token": "000000"})
     assert response.status_code == 302 and response["Location"] == "/login/"
     assert client.get("/account/")["Location"].startswith("/login/")
-    assert AuditEvent.objects.filter(action=Action.LOGIN_FAILED, detail="second factor").count() == 5
+    assert AuditEvent.objects.filter(action=Action.LOGIN_FAILED, detail="second factor").count() == 3
+
+
+def test_code_guesses_count_towards_the_lockout_across_password_logins(kinderwerker_a):
+    """A stolen password does not buy unlimited guesses at the code."""
+    client = Client()
+    password_step(client, kinderwerker_a.username)
+    for _ in range(3):
+        client.post("/login/code/", {"token": "000000"})
+    password_step(client, kinderwerker_a.username)
+    client.post("/login/code/", {"token": "000000"})
+    response = client.post("/login/code/", {"token": "000000"})
+    assert response.status_code == 429
+    device = TOTPDevice.objects.get(user=kinderwerker_a)
+    response = client.post("/login/code/", {"token": current_code(device)})  # even the right code
+    assert response.status_code == 429
+    response = password_step(Client(), kinderwerker_a.username)
+    assert response.status_code == 429
 
 
 def test_code_must_be_digits(kinderwerker_a):
