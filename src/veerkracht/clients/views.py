@@ -48,24 +48,28 @@ def _service_errors(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
-def _error_items(*forms_: Any) -> list[dict[str, str]]:
-    """Errors of all forms as a list for the error summary (with a link to the field)."""
+def _error_items(*forms_: Any, group: str = "") -> list[dict[str, str]]:
+    """Errors of all forms as a list for the error summary (with a link to the field).
+
+    ``group`` names the part of the page ("Child 2") so that a message is clear on its own."""
     items: list[dict[str, str]] = []
+    prefix = f"{group}, " if group else ""
     for form in forms_:
         if form is None:
             continue
         if hasattr(form, "management_form"):  # a formset
             for message in form.non_form_errors():
                 items.append({"id": "", "message": str(message)})
-            items.extend(_error_items(*form.forms))
+            for number, sub in enumerate(form.forms, start=1):
+                items.extend(_error_items(sub, group=_("Child %(number)s") % {"number": number}))
             continue
         for name, errors in form.errors.items():
             for message in errors:
                 if name == "__all__" or name not in form.fields or isinstance(form.fields[name].widget, HiddenInput):
-                    items.append({"id": "", "message": str(message)})
+                    items.append({"id": "", "message": f"{group}: {message}" if group else str(message)})
                 else:
                     bound = form[name]
-                    items.append({"id": bound.id_for_label or bound.auto_id, "message": f"{bound.label}: {message}"})
+                    items.append({"id": bound.id_for_label or bound.auto_id, "message": f"{prefix}{bound.label}: {message}"})
     return items
 
 
@@ -198,7 +202,9 @@ def register(request: HttpRequest) -> HttpResponse:
         formset = forms.ChildFormSet(prefix="children", form_kwargs={"user": request.user, "organisation_id": org_id})
     errors = [{"id": "", "message": m} for m in service_errors]
     if request.method == "POST" and "add_child" not in request.POST:
-        errors += _error_items(stay_form, parent_form, formset)
+        errors += _error_items(stay_form, group=_("Stay"))
+        errors += _error_items(parent_form, group=_("Parent"))
+        errors += _error_items(formset)
     return render(
         request,
         "clients/register.html",

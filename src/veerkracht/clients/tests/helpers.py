@@ -57,7 +57,7 @@ def registration_data(location: Any, children: list[dict[str, Any]] | None = Non
         data[f"children-{i}-last_name"] = child.get("last_name", "")
         data[f"children-{i}-birth_date"] = child.get("birth_date", "")
         data[f"children-{i}-gender"] = child.get("gender", "u")
-        data[f"children-{i}-authority"] = child.get("authority", "yes")
+        data[f"children-{i}-authority"] = child.get("authority", "yes" if child else "unknown")
         data[f"children-{i}-child_worker"] = child.get("child_worker", "")
     data.update(overrides)
     return data
