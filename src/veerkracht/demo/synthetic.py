@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
@@ -625,10 +625,21 @@ def _ensure_national(fake: Faker, rng: random.Random) -> list[tuple[Organisation
     return result
 
 
-def _chunks(total: int, size: int) -> Iterable[int]:
-    while total > 0:
-        yield min(size, total)
-        total -= size
+def _insert_rows(
+    model: type[Any], field_names: list[str], rows: list[tuple[Any, ...]], batch_size: int
+) -> None:
+    """INSERT prepared rows with executemany (no encrypted or computed fields may be among them)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in field_names]
+    assert not any(getattr(f, "encrypted", False) for f in fields)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - identifiers from model meta, quoted
+        qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), batch_size):
+            cursor.executemany(sql, rows[i : i + batch_size])
 
 
 def generate(
@@ -798,33 +809,56 @@ def generate(
                             )
             Person.objects.bulk_create(persons, batch_size=batch_size)
 
-            stays = []
+            # Stays and relations need no ids back: plain executemany, without the ORM's per-row work.
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            date = connection.ops.adapt_datefield_value
+            stay_rows = []
             for h_index, role, person_index in roles:
                 p = planned[h_index]
-                stays.append(
-                    Stay(
-                        person_id=persons[person_index].pk,
-                        location_id=p["loc"].pk,
-                        care_type=CareType.AMBULANT
+                stay_rows.append(
+                    (
+                        persons[person_index].pk,
+                        p["loc"].pk,
+                        CareType.AMBULANT.value
                         if p["loc"].kind == LocationKind.AMBULANT
-                        else CareType.RESIDENTIAL,
-                        admission_date=p["admission"],
-                        discharge_date=p["discharge"],
-                        reason=p["reason"],
-                        destination=p["destination"],
+                        else CareType.RESIDENTIAL.value,
+                        date(p["admission"]),
+                        date(p["discharge"]),
+                        str(p["reason"]),
+                        str(p["destination"]),
+                        now,
+                        now,
+                        1,
                     )
                 )
                 counts["parents" if role == "parent" else "children"] += 1
-            Stay.objects.bulk_create(stays, batch_size=batch_size)
-            ParentChild.objects.bulk_create(
+            _insert_rows(
+                Stay,
                 [
-                    ParentChild(
-                        parent_id=persons[a].pk, child_id=persons[b].pk, authority=auth, relationship=rel
-                    )
+                    "person",
+                    "location",
+                    "care_type",
+                    "admission_date",
+                    "discharge_date",
+                    "reason",
+                    "destination",
+                    "created_at",
+                    "updated_at",
+                    "version",
+                ],
+                stay_rows,
+                batch_size,
+            )
+            _insert_rows(
+                ParentChild,
+                ["parent", "child", "authority", "relationship", "created_at", "updated_at", "version"],
+                [
+                    (persons[a].pk, persons[b].pk, str(auth), str(rel), now, now, 1)
                     for a, b, auth, rel in links_plan
                 ],
-                batch_size=batch_size,
+                batch_size,
             )
+            stays = stay_rows
             counts["households"] += len(households)
             counts["stays"] += len(stays)
             counts["relations"] += len(links_plan)
