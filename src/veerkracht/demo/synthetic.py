@@ -316,7 +316,10 @@ def _ensure_structure(
 ) -> tuple[dict[str, Region], dict[str, Organisation], dict[str, list[Location]], dict[str, list[Team]]]:
     regions = {}
     for code, name in DEMO_REGIONS:
-        region, _ = Region.objects.get_or_create(code=code, defaults={"name": name})
+        # by code or by name: `generate` may already have made a region with this name
+        region = Region.objects.filter(code=code).first() or Region.objects.filter(name=name).first()
+        if region is None:
+            region = Region.objects.create(code=code, name=name)
         regions[code] = region
     orgs, locations, teams = {}, {}, {}
     for code, name, region_code, locs, team_names, _count in DEMO_ORGANISATIONS:

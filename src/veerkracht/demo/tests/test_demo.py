@@ -198,3 +198,13 @@ def test_generate_small():
     assert Person.objects.filter(kind=PersonKind.CHILD).count() == 250
     numbers = list(Person.objects.exclude(client_number=None).values_list("client_number", flat=True))
     assert len(numbers) == len(set(numbers))
+
+
+@override_settings(DEMO_MODE=True)
+def test_seed_demo_after_generate_reuses_the_region_names():
+    call_command("generate", "--children", "20", "--years", "1", "--no-progress", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assert Region.objects.filter(name="Regio Utrecht").count() == 1
+    assert Membership.objects.get(user__username="gemeente").region.name == "Regio Utrecht"
+    call_command("generate", "--children", "20", "--years", "1", "--no-progress", stdout=StringIO())
+    assert Region.objects.count() == 36  # 35 centrumgemeenten + Gelderland-Zuid of the demo
