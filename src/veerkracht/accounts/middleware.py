@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+LOGIN_AT_KEY = "login_at"  # unix time of the password step; the absolute session limit counts from it
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -41,7 +42,9 @@ class UserLanguageMiddleware:
 class SecondFactorRequiredMiddleware:
     """Default deny: every view needs a password and a verified second factor,
     except views marked ``public`` (and ``password_only`` for the second-factor steps).
-    Also ends sessions that have been idle too long."""
+    Also ends sessions that have been idle too long, and every session at the latest
+    ``SESSION_ABSOLUTE_TIMEOUT`` seconds after login, however active it is (the idle
+    check re-saves the session on every request, so the cookie age alone is no limit)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -50,6 +53,16 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if user.is_authenticated:
             now = int(time.time())
+            login_at = request.session.get(LOGIN_AT_KEY)
+            if login_at is None:
+                # Sessions that started without the login view (none in production) start their clock now.
+                request.session[LOGIN_AT_KEY] = login_at = now
+            if now - int(login_at) > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.info(
+                    request, _("You were logged out because you have been logged in for a long time. Please log in again.")
+                )
+                return redirect_to_login(request.get_full_path())
             last = request.session.get("last_activity")
             if last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from io import BytesIO
 
 import qrcode
@@ -27,6 +28,7 @@ from veerkracht.audit.services import record
 
 from .decorators import password_only, public
 from .forms import LoginForm, PreferencesForm, TokenForm
+from .middleware import LOGIN_AT_KEY
 from .services import do_confirm_totp_device, do_set_language
 
 MAX_TOKEN_FAILURES = 3  # then the password must be entered again
@@ -50,6 +52,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         auth_login(request, user)
+        request.session[LOGIN_AT_KEY] = int(time.time())
         request.session["login_next"] = _next_url(request)
         request.session["token_failures"] = 0
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():

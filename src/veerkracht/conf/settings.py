@@ -188,7 +188,10 @@ AXES_VERBOSE = False
 AXES_ENABLED = _env_bool("VEERKRACHT_AXES_ENABLED", True)
 
 # --- sessions and security headers -----------------------------------------------------------
-SESSION_COOKIE_AGE = int(os.environ.get("VEERKRACHT_SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
+# Absolute limit counted from login (enforced by SecondFactorRequiredMiddleware, since the
+# idle check re-saves the session on every request and so keeps extending the cookie age).
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("VEERKRACHT_SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_IDLE_TIMEOUT = int(os.environ.get("VEERKRACHT_SESSION_IDLE_SECONDS", str(15 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -258,6 +261,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "veerkracht@localhost"
 
 # --- Veerkracht ----------------------------------------------------------------------------
 CASELOAD_PAGE_SIZE = 25
+BREAK_GLASS_MINUTES = int(os.environ.get("VEERKRACHT_BREAK_GLASS_MINUTES", "60"))
 AUDIT_TRUSTED_PROXY_COUNT = int(os.environ.get("VEERKRACHT_TRUSTED_PROXIES", "0"))
 
 # --- logging: no personal data; only technical events ------------------------------------
