@@ -105,13 +105,15 @@ def extract(workdir: Path) -> Path:
         args += ["--ignore", pattern]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "veerkracht.conf.settings", "VEERKRACHT_ENV": "dev"}
     env.setdefault("VEERKRACHT_VAR_DIR", str(workdir / "var"))
-    subprocess.run(args, cwd=copy, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(args, cwd=copy, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     return copy / "locale" / LANGUAGE / "LC_MESSAGES" / "django.po"
 
 
 def main() -> int:
     if not shutil.which("msgfmt"):
-        print("gettext is not installed (msgfmt missing); install it: apt-get install gettext", file=sys.stderr)
+        print(
+            "gettext is not installed (msgfmt missing); install it: apt-get install gettext", file=sys.stderr
+        )
         return 2
     with tempfile.TemporaryDirectory(prefix="veerkracht-i18n-") as tmp:
         po = extract(Path(tmp))
@@ -125,7 +127,9 @@ def main() -> int:
         print(f"{len(found)} of {len(entries) - 1} Dutch messages are missing or fuzzy:")
         for line in found:
             print("  " + line)
-        print(f"Run `make messages`, translate in {committed.relative_to(ROOT)} and run `make messages` again.")
+        print(
+            f"Run `make messages`, translate in {committed.relative_to(ROOT)} and run `make messages` again."
+        )
         return 1
     print(f"All {len(entries) - 1} Dutch messages are translated.")
     return 0

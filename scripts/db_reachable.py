@@ -24,7 +24,10 @@ def main(url: str) -> int:
         ) as connection:
             connection.execute("SELECT 1")
     except psycopg.Error as error:
-        print(f"not reachable: {str(error).strip().splitlines()[0] if str(error).strip() else error}", file=sys.stderr)
+        print(
+            f"not reachable: {str(error).strip().splitlines()[0] if str(error).strip() else error}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -62,7 +61,6 @@ class Server:
         self.base_url = base_url
         self.env = env
         self.database = database
-        self._commands: set[str] | None = None
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -75,42 +73,11 @@ class Server:
             raise AssertionError(f"veerkracht {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result.stdout
 
-    def has_command(self, name: str) -> bool:
-        if self._commands is None:
-            self._commands = set(self.run("help", "--commands").split())
-        return name in self._commands
-
     def totp_code(self, username: str) -> str:
-        """The current code: through the demo way (`veerkracht demo_code`) when it exists."""
-        if self.has_command("demo_code"):
-            output = self.run("demo_code", username, "--quiet").strip()
-            digits = [word for word in output.split() if word.isdigit() and len(word) in (6, 8)]
-            assert digits, f"demo_code printed no code: {output!r}"
-            return digits[-1]
-        from django_otp.oath import totp
-
-        with sqlite3.connect(self.database) as db:
-            row = db.execute(
-                "SELECT d.key, d.step, d.t0, d.digits, d.drift FROM otp_totp_totpdevice d "
-                "JOIN accounts_user u ON u.id = d.user_id WHERE u.username = ? AND d.confirmed",
-                (username,),
-            ).fetchone()
-        assert row, f"no confirmed TOTP device for {username}"
-        key, step, t0, digits, drift = row
-        return str(totp(bytes.fromhex(key), step=step, t0=t0, digits=digits, drift=drift)).zfill(digits)
-
-
-FALLBACK_SEED = """
-from veerkracht.accounts.roles import Role
-from veerkracht.testing import factories
-region = factories.RegionFactory(name="Regio Demo", code="RD")
-org = factories.OrganisationFactory(name="Opvang Demo", short_code="DEM")
-org.regions.add(region)
-factories.LocationFactory(organisation=org, name="De Linde", region=region)
-user = factories.make_staff(Role.KINDERWERKER, org, username="kinderwerker")
-user.set_password("%s")
-user.save()
-""" % DEMO_PASSWORD
+        """The current code, obtained the demo way (`veerkracht demo_code`)."""
+        output = self.run("demo_code", username, "--quiet").strip()
+        assert output.isdigit(), f"demo_code printed no code: {output!r}"
+        return output
 
 
 @pytest.fixture(scope="session")
@@ -141,10 +108,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     server = Server(f"http://127.0.0.1:{port}", env, database)
     server.run("migrate", "--noinput", timeout=300)
-    if server.has_command("seed_demo"):
-        server.run("seed_demo", timeout=600)
-    else:
-        server.run("shell", "-c", FALLBACK_SEED)
+    server.run("seed_demo", timeout=600)
     log = (tmp / "server.log").open("w")
     process = subprocess.Popen(
         [_veerkracht(), "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
@@ -186,7 +150,12 @@ def browser(server: Server) -> Iterator[object]:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()
@@ -196,8 +165,9 @@ def browser(server: Server) -> Iterator[object]:
 def page(browser, server: Server):  # type: ignore[no-untyped-def]
     # bypass_csp: axe-core is injected as an inline script, which the application's
     # CSP (nonces only) rightly refuses. The application itself is not changed by it.
-    context = browser.new_context(base_url=server.base_url, locale="nl-NL", bypass_csp=True,
-                                  viewport={"width": 1024, "height": 768})
+    context = browser.new_context(
+        base_url=server.base_url, locale="nl-NL", bypass_csp=True, viewport={"width": 1024, "height": 768}
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []
@@ -210,7 +180,9 @@ def page(browser, server: Server):  # type: ignore[no-untyped-def]
 def format_violations(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
-        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}  {violation.get('helpUrl', '')}")
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']}  {violation.get('helpUrl', '')}"
+        )
         for node in violation.get("nodes", [])[:5]:
             lines.append(f"    at {', '.join(map(str, node.get('target', [])))}")
             lines.append(f"       {node.get('html', '')[:200]}")

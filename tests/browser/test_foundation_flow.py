@@ -63,7 +63,10 @@ def test_wrong_code_is_refused(page, server, check_a11y):  # type: ignore[no-unt
     page.locator("input[name=token]").press("Enter")
     page.wait_for_load_state()
     assert "/login/code/" in page.url
-    assert page.locator("input[name=token][aria-invalid=true], .field--error, [role=alert], .errorlist").count() > 0
+    assert (
+        page.locator("input[name=token][aria-invalid=true], .field--error, [role=alert], .errorlist").count()
+        > 0
+    )
     check_a11y(page, "code (with an error)")
     # no client page before the second factor
     page.goto("/clients/")
