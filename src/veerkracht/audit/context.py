@@ -13,7 +13,7 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "veerkracht_request_context", default=RequestContext()
+    "veerkracht_request_context", default=RequestContext()  # noqa: B039 - a frozen dataclass is immutable
 )
 
 

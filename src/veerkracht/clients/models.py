@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from veerkracht.core.fields import EncryptedTextField
 from veerkracht.core.models import TimeStampedModel
 from veerkracht.organisations.models import Location, Organisation, Team
 
@@ -197,3 +198,43 @@ class Transfer(models.Model):
         ordering = ["date", "id"]
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
+
+    def __str__(self) -> str:
+        return f"{self.stay_id}: {self.from_location_id} -> {self.to_location_id} ({self.date:%d-%m-%Y})"
+
+
+class EmergencyAccess(models.Model):
+    """Break-the-glass: a worker opens a client outside their own scope, with a reason.
+
+    Time-limited; marked in the access log; reviewed and closed by the log administrator.
+    Only within the worker's own organisation (another organisation's children are
+    reached through a referral or handover, never by breaking the glass).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="emergency_accesses")
+    reason = EncryptedTextField(_("reason"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = EncryptedTextField(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> {self.person_id} ({self.started_at:%d-%m-%Y %H:%M})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None

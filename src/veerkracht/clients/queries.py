@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from veerkracht.accounts.roles import CLIENT_ROLES, NARROWABLE_ROLES
 
-from .models import Household, ParentChild, Person, PersonKind, Stay
+from .models import EmergencyAccess, Household, ParentChild, Person, PersonKind, Stay
 
 
 def _membership(user: Any):  # type: ignore[no-untyped-def]
@@ -29,19 +30,65 @@ def _membership(user: Any):  # type: ignore[no-untyped-def]
 
 
 
-def visible_persons(user: Any) -> QuerySet[Person]:
-    membership = _membership(user)
-    if membership is None:
-        return Person.objects.none()
-    qs = Person.objects.filter(organisation_id=membership.organisation_id)
+def _in_regular_scope(user: Any, membership: Any) -> Q:
+    """Q over persons in the user's own scope (without emergency access)."""
+    scope = Q(organisation_id=membership.organisation_id)
     if membership.organisation.restrict_to_teams and membership.role in NARROWABLE_ROLES:
         team_ids = list(membership.teams.values_list("id", flat=True))
         location_ids = list(membership.locations.values_list("id", flat=True))
         at_my_location = Stay.objects.filter(
             person__household_id=OuterRef("household_id"), location_id__in=location_ids, discharge_date__isnull=True
         )
-        qs = qs.filter(Q(household__team_id__in=team_ids) | Q(Exists(at_my_location)) | Q(child_worker=user))
-    return qs
+        scope &= Q(household__team_id__in=team_ids) | Q(Exists(at_my_location)) | Q(child_worker=user)
+    return scope
+
+
+def _active_emergency(user: Any, membership: Any) -> QuerySet[EmergencyAccess]:
+    return EmergencyAccess.objects.filter(
+        user_id=user.pk, expires_at__gt=timezone.now(), person__organisation_id=membership.organisation_id
+    )
+
+
+def visible_persons(user: Any) -> QuerySet[Person]:
+    """Persons the user may see: the own scope, plus persons under an active emergency access."""
+    membership = _membership(user)
+    if membership is None:
+        return Person.objects.none()
+    scope = _in_regular_scope(user, membership)
+    if membership.organisation.restrict_to_teams and membership.role in NARROWABLE_ROLES:
+        scope |= Q(Exists(_active_emergency(user, membership).filter(person_id=OuterRef("pk"))))
+    return Person.objects.filter(scope)
+
+
+def in_regular_scope(user: Any, person: Person) -> bool:
+    membership = _membership(user)
+    if membership is None:
+        return False
+    return Person.objects.filter(_in_regular_scope(user, membership), pk=person.pk).exists()
+
+
+def emergency_candidate(user: Any, client_number: str) -> Person | None:
+    """A client of the user's own organisation, by exact client number, for break-the-glass."""
+    membership = _membership(user)
+    if membership is None or not client_number.strip():
+        return None
+    return (
+        Person.objects.filter(organisation_id=membership.organisation_id, client_number__iexact=client_number.strip())
+        .exclude(kind=PersonKind.FATHER)
+        .first()
+    )
+
+
+def emergency_accesses_for_review(user: Any) -> QuerySet[EmergencyAccess]:
+    """For the log administrator of the organisation: every emergency access, open reviews first."""
+    membership = getattr(user, "membership_or_none", None)
+    if membership is None or membership.role != "logbeheerder" or membership.organisation_id is None:
+        return EmergencyAccess.objects.none()
+    return (
+        EmergencyAccess.objects.filter(person__organisation_id=membership.organisation_id)
+        .select_related("user", "person", "reviewed_by")
+        .order_by(F("reviewed_at").asc(nulls_first=True), "-started_at")
+    )
 
 
 def visible_households(user: Any) -> QuerySet[Household]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from veerkracht.accounts.roles import REGISTERING_ROLES
@@ -21,6 +22,7 @@ from . import validation
 from .models import (
     Authority,
     CareType,
+    EmergencyAccess,
     Household,
     ParentChild,
     Person,
@@ -315,8 +317,59 @@ def do_discharge(stay: Stay, *, discharge_date: datetime.date, destination: str,
 
 
 # --- reads that the access log must show ------------------------------------------------------
+def _emergency_mark(person: Person, actor: Any, what: str) -> str:
+    from .queries import in_regular_scope
+
+    return what if in_regular_scope(actor, person) else f"{what} (emergency access)"
+
+
 def log_dossier_read(person: Person, *, actor: Any, what: str = "dossier") -> None:
-    record(actor=actor, action=Action.READ, obj=person, client=person, detail=what)
+    record(actor=actor, action=Action.READ, obj=person, client=person, detail=_emergency_mark(person, actor, what))
+
+
+def do_break_glass(person: Person, *, reason: str, actor: Any) -> EmergencyAccess:
+    """Open a client outside the own scope for a limited time, with a reason (logged)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .queries import in_regular_scope
+
+    membership = actor.membership_or_none
+    if membership is None or membership.organisation_id != person.organisation_id:
+        raise PermissionDenied
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError(_("Describe the emergency in at least 10 characters."), code="reason")
+    if in_regular_scope(actor, person):
+        raise ValidationError(_("You can already open this client's record; no emergency access is needed."), code="in_scope")
+    with transaction.atomic():
+        now = timezone.now()
+        access = EmergencyAccess.objects.create(
+            user=actor, person=person, reason=reason, started_at=now,
+            expires_at=now + datetime.timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+        )
+        record(actor=actor, action=Action.BREAK_GLASS, obj=access, client=person, detail="granted")
+    return access
+
+
+def do_review_emergency_access(access: EmergencyAccess, *, note: str, actor: Any) -> None:
+    """The log administrator reviews and closes an emergency access (it also ends it)."""
+    from django.utils import timezone
+
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Write down what the review found."), code="note")
+    if access.user_id == actor.pk:
+        raise ValidationError(_("You cannot review your own emergency access."), code="own")
+    with transaction.atomic():
+        updated = EmergencyAccess.objects.filter(pk=access.pk, reviewed_at__isnull=True).update(
+            reviewed_by=actor, reviewed_at=timezone.now(), review_note=note,
+            expires_at=models.functions.Least(F("expires_at"), timezone.now()),
+        )
+        if not updated:
+            raise ValidationError(_("This emergency access has already been reviewed."), code="reviewed")
+        record(actor=actor, action=Action.BREAK_GLASS, obj=access, client=access.person,
+               changed_fields=["reviewed_at", "review_note"], detail="reviewed")
 
 
 def log_search(*, actor: Any, filters: dict[str, Any], result_count: int) -> None:

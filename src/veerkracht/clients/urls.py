@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import emergency_views, views
 
 app_name = "clients"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("relation/<int:pk>/authority/", views.authority, name="authority"),
     path("stay/<int:pk>/transfer/", views.transfer, name="transfer"),
     path("stay/<int:pk>/discharge/", views.discharge, name="discharge"),
+    path("noodtoegang/", emergency_views.emergency_access, name="emergency"),
+    path("noodtoegang/beoordelen/", emergency_views.emergency_reviews, name="emergency_reviews"),
+    path("noodtoegang/beoordelen/<int:pk>/", emergency_views.emergency_review, name="emergency_review"),
 ]

@@ -96,6 +96,10 @@ MATRIX: dict[str, dict[str, str]] = {
     "clients:authority": protected(CLIENT_WRITERS, object_page=True),
     "clients:transfer": protected(CLIENT_WRITERS, object_page=True),
     "clients:discharge": protected(CLIENT_WRITERS, object_page=True),
+    # break-the-glass: workers ask, the log administrator of the organisation reviews
+    "clients:emergency": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
+    "clients:emergency_reviews": protected({Role.LOGBEHEERDER}, object_page=False),
+    "clients:emergency_review": protected({Role.LOGBEHEERDER}, object_page=True),
     # organisation management: the application administrator of the own organisation
     "organisations:users": protected({Role.FUNCTIONEEL_BEHEERDER, "other_organisation_admin"}, object_page=False),
     "organisations:user_create": protected({Role.FUNCTIONEEL_BEHEERDER, "other_organisation_admin"}, object_page=False),
@@ -154,7 +158,15 @@ def world(db, org_a, org_b, location_a, location_b):  # type: ignore[no-untyped-
     link = factories.ParentChildFactory(parent=mother, child=child)
     team = factories.TeamFactory(organisation=org_a)
     target_user = factories.make_staff(Role.KINDERWERKER, org_a, username="a_target")
+    from django.utils import timezone
+
+    from veerkracht.clients.models import EmergencyAccess
+
+    emergency = EmergencyAccess.objects.create(
+        user=users[Role.KINDERWERKER], person=child, reason="test", expires_at=timezone.now()
+    )
     objects = {
+        "clients:emergency_review": emergency,
         "clients:dossier": child, "clients:print": child, "clients:edit": child, "clients:admit": child,
         "clients:household": household, "clients:add_father": household, "clients:authority": link,
         "clients:transfer": stay, "clients:discharge": stay,
