@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +12,17 @@ from veerkracht.audit.models import AuditEvent
 FIELDS = ("id", "prev_hash", "hash", *chain.CHAINED_FIELDS)
 
 
+def _rows_in_batches(size: int) -> Iterator[dict[str, Any]]:
+    """Events in id order, read in batches by id (no server-side cursor left open)."""
+    last_id = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id").values(*FIELDS)[:size])
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1]["id"]
+
+
 class Command(BaseCommand):
     help = "Walk the access log's hash chain and name the first event that does not verify."
 
@@ -19,8 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, chunk_size: int, **options: Any) -> None:
         started = time.monotonic()
-        rows = AuditEvent.objects.order_by("id").values(*FIELDS).iterator(chunk_size=chunk_size)
-        count, failing = chain.verify(rows)
+        count, failing = chain.verify(_rows_in_batches(chunk_size))
         elapsed = time.monotonic() - started
         if failing is not None:
             raise CommandError(
