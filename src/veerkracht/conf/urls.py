@@ -1,5 +1,4 @@
 from django.urls import include, path
-
 from django.views.i18n import set_language
 
 from veerkracht.accounts.decorators import public
