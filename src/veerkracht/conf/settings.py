@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "veerkracht.accounts",
     "veerkracht.organisations",
     "veerkracht.clients",
+    "veerkracht.privacy",
     "veerkracht.demo",
 ]
 
@@ -279,3 +280,6 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- retention (AVG, Jeugdwet: youth-care records 20 years after the end of care) ---------------
+RETENTION_YEARS = int(os.environ.get("VEERKRACHT_RETENTION_YEARS", "20"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("clients/", include("veerkracht.clients.urls")),
     path("beheer/", include("veerkracht.organisations.urls")),
     path("logboek/", include("veerkracht.audit.urls")),
+    path("privacy/", include("veerkracht.privacy.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 
