@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from veerkracht.accounts.roles import Role
+from veerkracht.core.forms import ModelMultipleChoiceField
 
 from . import queries, validation
 from .models import Authority, CareType, Destination, Gender, PersonKind, StayReason
@@ -203,7 +204,7 @@ class AddFatherForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80)
     last_name = forms.CharField(label=_("Last name"), max_length=120)
     birth_date = date_field(_("Date of birth"), required=False)
-    children = forms.ModelMultipleChoiceField(label=_("Children of this father"), queryset=None,
+    children = ModelMultipleChoiceField(label=_("Children of this father"), queryset=None,
                                               widget=forms.CheckboxSelectMultiple)
     authority = forms.ChoiceField(label=_("Parental authority of the father"), choices=Authority.choices,
                                   initial=Authority.UNKNOWN,

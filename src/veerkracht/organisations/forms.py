@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from veerkracht.accounts.models import User
 from veerkracht.accounts.roles import STAFF_ROLES, Role
+from veerkracht.core.forms import ModelMultipleChoiceField
 
 from .models import Location, LocationKind, Organisation, Region, Team
 
@@ -28,13 +29,13 @@ class _OrganisationChoicesMixin:
 
 
 def _teams_field() -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+    return ModelMultipleChoiceField(
         label=_("Teams"), queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
 
 def _locations_field() -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+    return ModelMultipleChoiceField(
         label=_("Locations"),
         queryset=Location.objects.none(),
         required=False,
