@@ -637,7 +637,7 @@ def _insert_rows(
     qn = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in field_names]
     assert not any(getattr(f, "encrypted", False) for f in fields)
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - identifiers from model meta, quoted
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
         qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
     )
     with connection.cursor() as cursor:
