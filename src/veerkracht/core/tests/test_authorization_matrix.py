@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from veerkracht.accounts.roles import Role
 from veerkracht.audit.models import AuditEvent
 from veerkracht.clients.models import Household, Person, Stay
+from veerkracht.privacy.models import ErasureRequest
 from veerkracht.testing import factories
 
 # Outcomes
@@ -115,6 +116,16 @@ MATRIX: dict[str, dict[str, str]] = {
     "organisations:organisation_settings": protected({Role.FUNCTIONEEL_BEHEERDER, "other_organisation_admin"}, object_page=False),
     # the access log: the log administrator only
     "audit:log": protected({Role.LOGBEHEERDER}, object_page=False),
+    # privacy: the "who accessed this child" report is the log administrator's (own organisation only)
+    "privacy:access_report": protected({Role.LOGBEHEERDER}, object_page=False),
+    "privacy:access_report_pdf": protected({Role.LOGBEHEERDER}, object_page=True),
+    # subject access and erasure: team leader and behavioural scientist; filing erasure: team leader
+    "privacy:client": protected({Role.TEAMLEIDER, Role.GEDRAGSWETENSCHAPPER}, object_page=True),
+    "privacy:subject_access_pdf": protected({Role.TEAMLEIDER, Role.GEDRAGSWETENSCHAPPER}, object_page=True),
+    "privacy:subject_access_json": protected({Role.TEAMLEIDER, Role.GEDRAGSWETENSCHAPPER}, object_page=True),
+    "privacy:erasure_request_create": protected({Role.TEAMLEIDER}, object_page=True),
+    "privacy:erasure_requests": protected({Role.TEAMLEIDER, Role.GEDRAGSWETENSCHAPPER, "other_organisation"}, object_page=False),
+    "privacy:erasure_decide": protected({Role.TEAMLEIDER, Role.GEDRAGSWETENSCHAPPER}, object_page=True),
 }
 
 
@@ -173,6 +184,9 @@ def world(db, org_a, org_b, location_a, location_b):  # type: ignore[no-untyped-
         "organisations:user_edit": target_user, "organisations:user_reset_2fa": target_user,
         "organisations:location_detail": location_a, "organisations:location_edit": location_a,
         "organisations:team_edit": team,
+        "privacy:access_report_pdf": child, "privacy:client": child, "privacy:subject_access_pdf": child,
+        "privacy:subject_access_json": child, "privacy:erasure_request_create": child,
+        "privacy:erasure_decide": ErasureRequest.objects.create(person=child, requested_by=users[Role.TEAMLEIDER], reason="asked"),
     }
     return {"users": users, "objects": objects}
 
@@ -238,7 +252,7 @@ WRITE_URLS = [
     if n.split(":")[0] in {"clients", "organisations"} and n not in {"clients:caseload", "clients:export", "clients:dossier",
                                                                        "clients:print", "clients:household"}
     and not n.endswith(("users", "locations", "teams", "location_detail"))
-]
+] + ["privacy:erasure_request_create", "privacy:erasure_decide"]
 
 
 WRITE_ACTIONS = ["create", "update", "delete", "role_change", "otp_reset"]
