@@ -71,3 +71,6 @@ class Anonymisation(models.Model):
     class Meta:
         verbose_name = _("anonymisation")
         verbose_name_plural = _("anonymisations")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.reason})"

@@ -7,10 +7,9 @@ and the type of care only.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from typing import Any
-
-import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone

@@ -92,7 +92,7 @@ def test_second_person_approves_and_it_is_carried_out(client_for, teamleider_a, 
     assert delete.user_id == gedragswetenschapper_a.pk and "first_name" in delete.changed_fields
     assert "Noor" not in delete.detail
     # a second request for an anonymised person is refused with a message
-    response = _file(client_for, teamleider_a2 := teamleider_a, child_a)
+    response = _file(client_for, teamleider_a, child_a)
     assert response.status_code == 200 and "already been anonymised" in response.content.decode()
 
 
