@@ -257,9 +257,20 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-MAILERS = {
-    "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},
-}
+# Production sends through SMTP (EMAIL_HOST etc.); dev and test print mail to the console.
+_MAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND}}
+if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "use_tls": _env_bool("EMAIL_USE_TLS", PRODUCTION),
+        **({"username": os.environ["EMAIL_HOST_USER"]} if os.environ.get("EMAIL_HOST_USER") else {}),
+        **({"password": os.environ["EMAIL_HOST_PASSWORD"]} if os.environ.get("EMAIL_HOST_PASSWORD") else {}),
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "veerkracht@localhost")
 
 # --- Veerkracht ----------------------------------------------------------------------------
