@@ -5,9 +5,9 @@ import time
 from io import BytesIO
 
 import qrcode
+import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout

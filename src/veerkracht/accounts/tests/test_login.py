@@ -192,7 +192,7 @@ def test_demo_code_refused_in_production_settings():
             "ALLOWED_HOSTS": "veerkracht.example.org",
             "DATABASE_URL": "postgres://veerkracht@db/veerkracht",
         }
-    ) 
+    )
     assert result.returncode == 0
     probe = subprocess.run(  # noqa: S603
         [sys.executable, "-c", "from veerkracht.conf import settings; print(settings.DEMO_MODE)"],

@@ -1,8 +1,6 @@
 import pytest
 from django.test import Client
 
-from veerkracht.accounts.roles import Role
-
 
 @pytest.mark.django_db
 def test_login_page_is_dutch():
