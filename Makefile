@@ -90,6 +90,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r src -x '*/tests/*,*/migrations/*' -ll
 
 # Run from the package directory so the catalogues land in src/veerkracht/locale.
 messages: venv
