@@ -41,3 +41,29 @@ def test_rotate_keys_re_encrypts_with_the_new_key(location_a):
     # After rotation the old key can be dropped.
     with override_settings(FIELD_ENCRYPTION_KEYS=[NEW]):
         assert Location.objects.get(pk=location_a.pk).address == "Geheimstraat 1, 1234 AB Ergens"
+
+
+def _dump_text(cursor_connection) -> str:  # type: ignore[no-untyped-def]
+    """Everything in every table, as a database dump would show it."""
+    chunks = []
+    with cursor_connection.cursor() as cursor:
+        for table in cursor_connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {cursor_connection.ops.quote_name(table)}")  # noqa: S608
+            chunks.extend(str(value) for row in cursor.fetchall() for value in row)
+    return "\n".join(chunks)
+
+
+def test_a_database_dump_shows_no_secret_in_clear_text(org_a, location_a, staff, child_a):
+    from veerkracht.accounts.roles import Role
+    from veerkracht.clients.services import do_break_glass
+
+    org_a.restrict_to_teams = True
+    org_a.save()
+    worker = staff(Role.KINDERWERKER, org_a, username="dump_kw")
+    location_a.address = "Verborgenlaan 17, 9999 ZZ Nergenshuizen"
+    location_a.save()
+    do_break_glass(child_a, reason="Vader dreigt met ontvoering vanavond", actor=worker)
+    dump = _dump_text(connection)
+    assert child_a.client_number in dump  # the dump really holds the data
+    for secret in ("Verborgenlaan", "Nergenshuizen", "ontvoering"):
+        assert secret not in dump
