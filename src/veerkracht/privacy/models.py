@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from veerkracht.clients.models import Person
+from veerkracht.core.fields import EncryptedTextField
 
 
 class ErasureStatus(models.TextChoices):
@@ -23,14 +24,14 @@ class ErasureRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
-    reason = models.TextField(_("reason for the request"), max_length=2000)
+    reason = EncryptedTextField(_("reason for the request"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=12, choices=ErasureStatus.choices, default=ErasureStatus.REQUESTED)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), max_length=2000, blank=True)
+    decision_note = EncryptedTextField(_("decision note"), blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

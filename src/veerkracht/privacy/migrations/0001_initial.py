@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import veerkracht.core.fields
+
 
 class Migration(migrations.Migration):
 
@@ -19,11 +21,11 @@ class Migration(migrations.Migration):
             name='ErasureRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(max_length=2000, verbose_name='reason for the request')),
+                ('reason', veerkracht.core.fields.EncryptedTextField(verbose_name='reason for the request')),
                 ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
                 ('status', models.CharField(choices=[('requested', 'requested'), ('approved', 'approved'), ('rejected', 'rejected'), ('carried_out', 'carried out')], default='requested', max_length=12, verbose_name='status')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('decision_note', models.TextField(blank=True, max_length=2000, verbose_name='decision note')),
+                ('decision_note', veerkracht.core.fields.EncryptedTextField(blank=True, verbose_name='decision note')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='erasure_requests', to='clients.person', verbose_name='client')),
                 ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
