@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from veerkracht.accounts.decorators import role_required
 from veerkracht.accounts.roles import CLIENT_ROLES, Role
+from veerkracht.audit.models import Action
+from veerkracht.audit.services import record
 
 from . import queries, services
 
@@ -52,12 +54,15 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
 @role_required(Role.LOGBEHEERDER)
 def emergency_reviews(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.emergency_accesses_for_review(request.user), 25).get_page(request.GET.get("page"))
+    record(actor=request.user, action=Action.LOG_READ, object_type="clients.emergencyaccess", detail="review list")
     return render(request, "clients/emergency_reviews.html", {"page": page})
 
 
 @role_required(Role.LOGBEHEERDER)
 def emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_object_or_404(queries.emergency_accesses_for_review(request.user), pk=pk)
+    if request.method == "GET":
+        record(actor=request.user, action=Action.LOG_READ, obj=access, client=access.person, detail="emergency access")
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

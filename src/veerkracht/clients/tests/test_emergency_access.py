@@ -73,6 +73,7 @@ def test_log_administrator_reviews_and_closes(restricted, client_for, staff, org
     assert listing.status_code == 200 and child.client_number in listing.content.decode()
     page = admin_client.get(f"/clients/noodtoegang/beoordelen/{access.pk}/")
     assert "Acute zorg over veiligheid kind" in page.content.decode()
+    assert AuditEvent.objects.filter(action=Action.LOG_READ, user_id=log_admin.pk, client_id=child.pk).exists()
     assert admin_client.post(f"/clients/noodtoegang/beoordelen/{access.pk}/", {"note": ""}).status_code == 200
     response = admin_client.post(f"/clients/noodtoegang/beoordelen/{access.pk}/", {"note": "Terecht: melding van acuut gevaar."})
     assert response.status_code == 302
