@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -51,10 +50,4 @@ def log_view(request: HttpRequest) -> HttpResponse:
         object_type="audit.auditevent",
         detail=";".join(f"{k}={v}" for k, v in sorted(filters.items()))[:200],
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "audit/log.html",
-        {"form": form, "page": page, "query": query.urlencode(), "page_size": settings.CASELOAD_PAGE_SIZE},
-    )
+    return render(request, "audit/log.html", {"form": form, "page": page})

@@ -49,14 +49,11 @@ def access_report(request: HttpRequest) -> HttpResponse:
             events = queries.access_events(person, date_from=data["date_from"], date_to=data["date_to"])
             page = Paginator(events, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
             services.log_access_report(person, actor=request.user, pdf=False)
-            query = request.GET.copy()
-            query.pop("page", None)
             period = {k: v for k, v in (("date_from", data["date_from"]), ("date_to", data["date_to"])) if v}
             context.update(
                 person=person,
                 page=page,
                 rows=queries.access_rows(page.object_list),
-                query=query.urlencode(),
                 period_query="&".join(f"{k}={v.isoformat()}" for k, v in period.items()),
                 date_from=data["date_from"],
                 date_to=data["date_to"],
