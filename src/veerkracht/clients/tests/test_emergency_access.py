@@ -66,7 +66,9 @@ def test_no_break_glass_into_another_organisation(restricted, client_for, child_
 
 def test_log_administrator_reviews_and_closes(restricted, client_for, staff, org_a):
     worker, child, log_admin = restricted
-    client_for(worker).post("/clients/noodtoegang/", {"client_number": child.client_number, "reason": "Acute zorg over veiligheid kind"})
+    worker_client = client_for(worker)
+    worker_client.post("/clients/noodtoegang/", {"client_number": child.client_number, "reason": "Acute zorg over veiligheid kind"})
+    assert worker_client.get(f"/clients/{child.pk}/").status_code == 200
     access = EmergencyAccess.objects.get()
     admin_client = client_for(log_admin)
     listing = admin_client.get("/clients/noodtoegang/beoordelen/")
@@ -74,6 +76,8 @@ def test_log_administrator_reviews_and_closes(restricted, client_for, staff, org
     page = admin_client.get(f"/clients/noodtoegang/beoordelen/{access.pk}/")
     assert "Acute zorg over veiligheid kind" in page.content.decode()
     assert AuditEvent.objects.filter(action=Action.LOG_READ, user_id=log_admin.pk, client_id=child.pk).exists()
+    log_page = admin_client.get("/logboek/", {"client_number": child.client_number}).content.decode()
+    assert "dossier (emergency access)" in log_page
     assert admin_client.post(f"/clients/noodtoegang/beoordelen/{access.pk}/", {"note": ""}).status_code == 200
     response = admin_client.post(f"/clients/noodtoegang/beoordelen/{access.pk}/", {"note": "Terecht: melding van acuut gevaar."})
     assert response.status_code == 302
