@@ -356,6 +356,9 @@ def do_review_emergency_access(access: EmergencyAccess, *, note: str, actor: Any
     """The log administrator reviews and closes an emergency access (it also ends it)."""
     from django.utils import timezone
 
+    membership = actor.membership_or_none
+    if membership is None or membership.role != "logbeheerder" or membership.organisation_id != access.person.organisation_id:
+        raise PermissionDenied
     note = note.strip()
     if not note:
         raise ValidationError(_("Write down what the review found."), code="note")

@@ -88,3 +88,17 @@ def test_log_administrator_reviews_and_closes(restricted, client_for, staff, org
     # a log administrator of another organisation cannot see it
     other = staff(Role.LOGBEHEERDER, factories.OrganisationFactory(), username="log_b")
     assert client_for(other).get(f"/clients/noodtoegang/beoordelen/{access.pk}/").status_code == 404
+
+
+def test_only_the_log_administrator_of_the_organisation_may_review(restricted, staff, org_a):
+    from django.core.exceptions import PermissionDenied
+
+    from veerkracht.clients.services import do_break_glass, do_review_emergency_access
+
+    worker, child, _log_admin = restricted
+    access = do_break_glass(child, reason="Acute zorg over veiligheid kind", actor=worker)
+    for reviewer in (staff(Role.TEAMLEIDER, org_a, username="tl_rev"), staff(Role.LOGBEHEERDER, factories.OrganisationFactory(), username="log_other")):
+        with pytest.raises(PermissionDenied):
+            do_review_emergency_access(access, note="bekeken", actor=reviewer)
+    access.refresh_from_db()
+    assert not access.is_reviewed
