@@ -31,6 +31,7 @@ from .models import (
     Stay,
     Transfer,
 )
+from .signals import child_stay_created
 
 
 @dataclass
@@ -174,6 +175,8 @@ def _create_stay(person: Person, reg: Registration, *, actor: Any) -> Stay:
     )
     record(actor=actor, action=Action.CREATE, obj=stay, client=person,
            changed_fields=["location", "care_type", "admission_date", "reason"])
+    if person.kind == PersonKind.CHILD:
+        child_stay_created.send(sender=Stay, stay=stay, actor=actor)
     return stay
 
 
@@ -274,6 +277,8 @@ def do_admit(person: Person, *, location: Location, care_type: str, admission_da
         )
         record(actor=actor, action=Action.CREATE, obj=stay, client=person,
                changed_fields=["location", "care_type", "admission_date", "reason"])
+        if person.kind == PersonKind.CHILD:
+            child_stay_created.send(sender=Stay, stay=stay, actor=actor)
     return stay
 
 

@@ -14,7 +14,6 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from veerkracht.accounts.decorators import role_required
@@ -26,19 +25,6 @@ from .models import Authority, Gender, PersonKind
 
 READ_ROLES = tuple(CLIENT_ROLES)
 WRITE_ROLES = tuple(REGISTERING_ROLES)
-
-# The eight core activities of the Veerkracht method; their status is plugged in by the pathway app.
-CORE_ACTIVITIES = [
-    ("intake", gettext_lazy("Intake")),
-    ("father_contact", gettext_lazy("Contact with the father")),
-    ("safety_plan", gettext_lazy("Safety plan")),
-    ("screening", gettext_lazy("Screening")),
-    ("parenting", gettext_lazy("Parenting and living situation")),
-    ("network", gettext_lazy("Network")),
-    ("action_plan", gettext_lazy("Action plan and guidance")),
-    ("parent_support", gettext_lazy("Support of parents")),
-]
-
 
 def _can_write(request: HttpRequest) -> bool:
     return getattr(request.user, "role", "") in REGISTERING_ROLES
@@ -258,9 +244,23 @@ def _dossier_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "open_stay": open_stay,
         "parent_links": parent_links,
         "child_links": child_links,
-        "core_activities": CORE_ACTIVITIES,
+        "pathway_steps": _pathway_steps(person, open_stay or (stays[0] if stays else None)),
+        "can_edit_pathway": getattr(request.user, "role", "") in PATHWAY_EDIT_ROLES,
         "can_write": _can_write(request),
     }
+
+
+PATHWAY_EDIT_ROLES = frozenset(REGISTERING_ROLES | {Role.GEDRAGSWETENSCHAPPER})
+
+
+def _pathway_steps(person: Any, stay: Any) -> list[Any]:
+    """The child's step plan (one query). Imported lazily: the pathway app builds on clients,
+    never the other way round at import time."""
+    if not person.is_child or stay is None:
+        return []
+    from veerkracht.pathway.queries import step_plan
+
+    return step_plan(stay)
 
 
 @require_GET

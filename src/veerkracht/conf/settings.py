@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "veerkracht.accounts",
     "veerkracht.organisations",
     "veerkracht.clients",
+    "veerkracht.pathway",
     "veerkracht.privacy",
     "veerkracht.demo",
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("veerkracht.core.urls")),
     path("", include("veerkracht.accounts.urls")),
     path("clients/", include("veerkracht.clients.urls")),
+    path("werk/", include("veerkracht.pathway.urls")),
     path("beheer/", include("veerkracht.organisations.urls")),
     path("logboek/", include("veerkracht.audit.urls")),
     path("privacy/", include("veerkracht.privacy.urls")),

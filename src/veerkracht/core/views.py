@@ -20,6 +20,9 @@ def home(request: HttpRequest) -> HttpResponse:
         children = visible_persons(user).filter(kind=PersonKind.CHILD).filter(Exists(open_stay))
         context["children_in_care"] = children.count()
         context["my_children"] = children.filter(child_worker=user).count()
+        from veerkracht.pathway.queries import work_counts  # lazy: pathway builds on core, not the reverse
+
+        context["work"] = work_counts(user)
     elif membership and membership.role == Role.GEMEENTE and membership.region_id:
         context["region_organisations"] = list(membership.region.organisations.order_by("name").values_list("name", flat=True))
     return render(request, "core/home.html", context)

@@ -126,6 +126,10 @@ MATRIX: dict[str, dict[str, str]] = {
     "privacy:erasure_request_create": protected({Role.TEAMLEIDER}, object_page=True),
     "privacy:erasure_requests": protected({Role.TEAMLEIDER, Role.GEDRAGSWETENSCHAPPER, "other_organisation"}, object_page=False),
     "privacy:erasure_decide": protected({Role.TEAMLEIDER, Role.GEDRAGSWETENSCHAPPER}, object_page=True),
+    # pathway: the worklist is scoped (B sees its own, empty list); activities are edited by writers and the
+    # behavioural scientist of the own organisation
+    "pathway:worklist": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
+    "pathway:activity_edit": protected(CLIENT_WRITERS | {Role.GEDRAGSWETENSCHAPPER}, object_page=True),
 }
 
 
@@ -176,7 +180,14 @@ def world(db, org_a, org_b, location_a, location_b):  # type: ignore[no-untyped-
     emergency = EmergencyAccess.objects.create(
         user=users[Role.KINDERWERKER], person=child, reason="test", expires_at=timezone.now()
     )
+    from django.core.management import call_command
+
+    from veerkracht.pathway.services import create_pathway_for_stay
+
+    call_command("load_methodologies", verbosity=0)
+    pathway = create_pathway_for_stay(stay, actor=users[Role.TEAMLEIDER])
     objects = {
+        "pathway:activity_edit": pathway.activities.order_by("definition__order").first(),
         "clients:emergency_review": emergency,
         "clients:dossier": child, "clients:print": child, "clients:edit": child, "clients:admit": child,
         "clients:household": household, "clients:add_father": household, "clients:authority": link,
@@ -252,7 +263,7 @@ WRITE_URLS = [
     if n.split(":")[0] in {"clients", "organisations"} and n not in {"clients:caseload", "clients:export", "clients:dossier",
                                                                        "clients:print", "clients:household"}
     and not n.endswith(("users", "locations", "teams", "location_detail"))
-] + ["privacy:erasure_request_create", "privacy:erasure_decide"]
+] + ["privacy:erasure_request_create", "privacy:erasure_decide", "pathway:activity_edit"]
 
 
 WRITE_ACTIONS = ["create", "update", "delete", "role_change", "otp_reset"]

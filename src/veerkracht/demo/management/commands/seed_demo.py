@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from veerkracht.demo import synthetic
@@ -20,6 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+        # The methodology files first: registering the demo households creates the children's pathways.
+        call_command("load_methodologies", stdout=self.stdout)
         result = synthetic.seed_demo(options["seed"])
         self.stdout.write(
             f"Demo ready in {time.monotonic() - started:.1f} s: {result['households']} new households, "
