@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from veerkracht.accounts.models import User
@@ -23,6 +24,15 @@ def verified_client(user: User) -> Client:
     session["otp_device_id"] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():  # type: ignore[no-untyped-def]
+    """Messages raised outside a request are in English in every test, whatever a request in an
+    earlier test on the same worker activated (the middleware activates the user's language
+    per request). A test about Dutch text asks for it with translation.override("nl")."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

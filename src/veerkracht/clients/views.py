@@ -244,7 +244,8 @@ def _dossier_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "open_stay": open_stay,
         "parent_links": parent_links,
         "child_links": child_links,
-        "pathway_steps": _pathway_steps(person, open_stay or (stays[0] if stays else None)),
+        "pathway_steps": (steps := _pathway_steps(person, open_stay or (stays[0] if stays else None))),
+        "pathway_links": _pathway_links(person, steps),
         "can_edit_pathway": getattr(request.user, "role", "") in PATHWAY_EDIT_ROLES,
         "can_write": _can_write(request),
     }
@@ -258,9 +259,25 @@ def _pathway_steps(person: Any, stay: Any) -> list[Any]:
     never the other way round at import time."""
     if not person.is_child or stay is None:
         return []
+    from django.apps import apps
+
     from veerkracht.pathway.queries import step_plan
 
-    return step_plan(stay)
+    steps = step_plan(stay)
+    if apps.is_installed("veerkracht.consent"):
+        from veerkracht.consent.queries import mark_step_plan
+
+        mark_step_plan(steps)
+    return steps
+
+
+def _pathway_links(person: Any, steps: list[Any]) -> list[tuple[str, str]]:
+    """Links to the child's pages beside the step plan (Meldcode, consent)."""
+    if not person.is_child:
+        return []
+    from veerkracht.pathway.records import child_page_links
+
+    return child_page_links(person, steps[0].pathway if steps else None)
 
 
 @require_GET
@@ -488,4 +505,8 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(*WRITE_ROLES)
 def discharge(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = queries.get_stay(request.user, pk)
+    if stay.person.is_child and stay.is_open and hasattr(stay, "pathway"):
+        # A child's discharge also closes its step plan (outcome per open activity): the pathway's page.
+        return redirect("pathway:discharge", pk=stay.pk)
     return _stay_form_view(request, pk, kind="discharge")

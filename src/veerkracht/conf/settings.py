@@ -89,12 +89,20 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "rules",
+    "django_tasks_db",
     "veerkracht.core",
     "veerkracht.audit",
     "veerkracht.accounts",
     "veerkracht.organisations",
     "veerkracht.clients",
     "veerkracht.pathway",
+    "veerkracht.intake",
+    "veerkracht.meldcode",
+    "veerkracht.fathers",
+    "veerkracht.family",
+    "veerkracht.network",
+    "veerkracht.consent",
+    "veerkracht.notifications",
     "veerkracht.privacy",
     "veerkracht.demo",
 ]
@@ -135,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "veerkracht.core.context_processors.veerkracht",
+                "veerkracht.notifications.context_processors.notifications",
             ],
         },
     }
@@ -272,7 +281,14 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
         **({"username": os.environ["EMAIL_HOST_USER"]} if os.environ.get("EMAIL_HOST_USER") else {}),
         **({"password": os.environ["EMAIL_HOST_PASSWORD"]} if os.environ.get("EMAIL_HOST_PASSWORD") else {}),
     }
+# Background work (django.tasks): a database queue, worked off by `veerkracht db_worker`.
+# Tests run tasks at once (settings_test).
+TASKS = {"default": {"BACKEND": os.environ.get("VEERKRACHT_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "veerkracht@localhost")
+# Reminders (`veerkracht send_reminders`): also e-mail each user the counts of new reminders
+# (never client details), with a link to the first ALLOWED_HOSTS entry (or VEERKRACHT_SITE_URL).
+VEERKRACHT_REMINDER_EMAIL = _env_bool("VEERKRACHT_REMINDER_EMAIL", False)
 
 # --- Veerkracht ----------------------------------------------------------------------------
 CASELOAD_PAGE_SIZE = 25

@@ -6,3 +6,6 @@ os.environ["VEERKRACHT_ENV"] = "test"
 os.environ.setdefault("VEERKRACHT_DEMO", "false")
 
 from .settings import *  # noqa: E402, F403
+
+# Tasks run at once in tests (a test that needs the database queue overrides TASKS).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}  # noqa: F405

@@ -399,6 +399,7 @@ def _register(
     actor: User,
     child_worker: User,
     mentor: User | None,
+    seed: int = DEFAULT_SEED,
 ) -> int:
     parent = services.ParentData(
         hh.parent.first_name,
@@ -457,7 +458,14 @@ def _register(
                     expected_version=stay.version,
                     actor=actor,
                 )
-            if hh.discharge_date:
+            if hh.discharge_date and stay.person.kind == PersonKind.CHILD and hasattr(stay, "pathway"):
+                from veerkracht.demo.pathways import close_discharged_pathway
+
+                stay.refresh_from_db()
+                close_discharged_pathway(
+                    stay, discharge_date=hh.discharge_date, destination=hh.destination, actor=actor, seed=seed
+                )
+            elif hh.discharge_date:
                 services.do_discharge(
                     stay,
                     discharge_date=hh.discharge_date,
@@ -492,8 +500,12 @@ def seed_demo(seed: int = DEFAULT_SEED, *, stdout: Any = None) -> dict[str, Any]
                 actor=actor,
                 child_worker=users[DEMO_CHILD_WORKER[code]],
                 mentor=mentor,
+                seed=seed,
             )
             households += 1
+        from veerkracht.demo.pathways import seed_pathways
+
+        seed_pathways(org, actor=actor, seed=seed)
     record(
         actor=None,
         action=Action.CREATE,
@@ -504,11 +516,23 @@ def seed_demo(seed: int = DEFAULT_SEED, *, stdout: Any = None) -> dict[str, Any]
 
 
 def remove_demo_accounts() -> int:
-    """Delete every demo account (its membership and devices go with it)."""
+    """Delete every demo account (its membership and devices go with it).
+
+    Records that name their author for accountability protect a real account from deletion.
+    What a demo account recorded is synthetic: its consent decisions and refusal-procedure
+    steps are removed with it, and an exception to a contact ban it granted loses its grantor
+    (the audit trail keeps the row that records the removal).
+    """
+    from veerkracht.consent.models import ConsentRecord, ProcedureStep
+    from veerkracht.fathers.models import FatherContact
+
     with transaction.atomic():
         users = User.objects.filter(is_demo=True)
         names = sorted(users.values_list("username", flat=True))
         count = len(names)
+        ProcedureStep.objects.filter(by__in=users).delete()
+        ConsentRecord.objects.filter(recorded_by__in=users).delete()
+        FatherContact.objects.filter(override_granted_by__in=users).update(override_granted_by=None)
         users.delete()
         if count:
             record(

@@ -15,3 +15,8 @@ class PathwayConfig(AppConfig):
         from . import services
 
         child_stay_created.connect(services.on_child_stay_created, dispatch_uid="pathway.create_pathway")
+
+        from . import timeline
+
+        timeline.register(timeline.stay_entries)
+        timeline.register(timeline.activity_entries)

@@ -16,7 +16,9 @@ from .models import ActivityStatus
 
 
 class ActivityForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[c for c in ActivityStatus.choices if c[0] != ActivityStatus.NOT_DONE]
+    )
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the activity does not apply."),
@@ -40,4 +42,32 @@ class ActivityForm(forms.Form):
         data = super().clean()
         if data.get("status") == ActivityStatus.NOT_APPLICABLE and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason why this activity does not apply."))
+        return data
+
+
+class OutcomeForm(forms.Form):
+    """The outcome of one open activity at discharge (one per activity, prefixed)."""
+
+    status = forms.ChoiceField(
+        label=_("Outcome"), widget=forms.RadioSelect,
+        choices=[(ActivityStatus.DONE, _("done")), (ActivityStatus.NOT_APPLICABLE, _("not applicable")),
+                 (ActivityStatus.NOT_DONE, _("not done"))],
+        error_messages={"required": _("Choose an outcome.")},
+    )
+    completed_on = date_field(_("Completed on"), required=False)
+    reason = forms.CharField(
+        label=_("Reason (why not applicable or not done)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, activity: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        status = data.get("status")
+        if status in (ActivityStatus.NOT_APPLICABLE, ActivityStatus.NOT_DONE) and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason."))
         return data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from veerkracht.clients.models import Stay
@@ -119,6 +119,10 @@ class Pathway(models.Model):
     stay = models.OneToOneField(Stay, on_delete=models.CASCADE, related_name="pathway")
     methodology = models.ForeignKey(Methodology, on_delete=models.PROTECT, related_name="pathways")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set at discharge: the date, and a summary of every activity's outcome (codes, statuses and dates
+    # only - no free text, so the monitoring can count it without decrypting anything).
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    summary = models.JSONField(_("pathway summary"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("pathway")
@@ -129,13 +133,15 @@ class Pathway(models.Model):
 
 
 class ActivityStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("activity status", "open")
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
     NOT_APPLICABLE = "not_applicable", _("not applicable")
+    # Only at discharge: the stay ended before the activity was done (with the reason why).
+    NOT_DONE = "not_done", _("not done")
 
 
-CLOSED_STATUSES = (ActivityStatus.DONE, ActivityStatus.NOT_APPLICABLE)
+CLOSED_STATUSES = (ActivityStatus.DONE, ActivityStatus.NOT_APPLICABLE, ActivityStatus.NOT_DONE)
 
 
 class PathwayActivity(TimeStampedModel):

@@ -13,10 +13,11 @@ from django.utils import timezone
 from veerkracht.accounts.roles import CLIENT_ROLES, Role
 from veerkracht.clients.queries import visible_persons
 
-from .models import ActivityStatus, PathwayActivity
+from .models import ActivityStatus, Pathway, PathwayActivity
 
 DONE = "done"
 NOT_APPLICABLE = "not_applicable"
+NOT_DONE = "not_done"
 OVERDUE = "overdue"
 DUE_THIS_WEEK = "due_this_week"
 OPEN = "open"
@@ -31,6 +32,8 @@ def due_state(activity: PathwayActivity, today: datetime.date | None = None) -> 
         return DONE
     if activity.status == ActivityStatus.NOT_APPLICABLE:
         return NOT_APPLICABLE
+    if activity.status == ActivityStatus.NOT_DONE:
+        return NOT_DONE
     if activity.due_date < today:
         return OVERDUE
     if activity.due_date <= today + WEEK:
@@ -49,9 +52,14 @@ def step_plan(stay: Any, today: datetime.date | None = None) -> list[PathwayActi
     if stay is None:
         return []
     today = today or timezone.localdate()
-    activities = list(_activities().filter(pathway__stay=stay).order_by("definition__order"))
+    from .records import record_links
+
+    activities = list(
+        _activities().select_related("pathway__methodology").filter(pathway__stay=stay).order_by("definition__order")
+    )
     for activity in activities:
         activity.state = due_state(activity, today)  # type: ignore[attr-defined]
+        activity.record_links = record_links(activity)  # type: ignore[attr-defined]
     return activities
 
 
@@ -64,6 +72,22 @@ def get_activity(user: Any, pk: Any) -> PathwayActivity:
         visible_activities(user).select_related(
             "definition", "assigned_to", "pathway__methodology", "pathway__stay__person", "pathway__stay__location"
         ).defer("pathway__stay__location__address"),
+        pk=pk,
+    )
+
+
+def visible_pathways(user: Any) -> QuerySet[Pathway]:
+    return Pathway.objects.filter(stay__person__in=visible_persons(user))
+
+
+def get_pathway(user: Any, pk: Any) -> Pathway:
+    """A pathway of a child the user may see (else 404), with its child, stay and methodology.
+
+    The location's secret address is never loaded."""
+    return get_object_or_404(
+        visible_pathways(user).select_related(
+            "methodology", "stay__person__household", "stay__location"
+        ).defer("stay__location__address"),
         pk=pk,
     )
 
@@ -134,6 +158,18 @@ def worklist(user: Any, today: datetime.date | None = None) -> Worklist:
         counts.values(), key=lambda c: (c.worker is None, -c.overdue, -c.due_this_week, str(c.worker or ""))
     )
     return result
+
+
+def followup_pathways(user: Any) -> QuerySet[Pathway]:
+    """The open pathways of children in care whose follow-up work is the user's: the team leader's
+    whole organisation, a worker's own children (as child worker or as the household's mentor)."""
+    membership = getattr(user, "membership_or_none", None)
+    if membership is None or membership.role not in CLIENT_ROLES:
+        return Pathway.objects.none()
+    qs = visible_pathways(user).filter(stay__discharge_date__isnull=True, closed_on__isnull=True)
+    if membership.role != Role.TEAMLEIDER:
+        qs = qs.filter(Q(stay__person__child_worker=user) | Q(stay__person__household__mentor=user))
+    return qs
 
 
 def work_counts(user: Any, today: datetime.date | None = None) -> dict[str, int]:

@@ -15,57 +15,22 @@ from veerkracht.audit.models import AuditEvent
 from veerkracht.clients.models import Household, Person, Stay
 from veerkracht.privacy.models import ErasureRequest
 from veerkracht.testing import factories
-
-# Outcomes
-OK = "ok"  # 200
-REDIRECT = "redirect"  # 302 elsewhere than the login pages (e.g. already logged in)
-LOGIN = "login"  # 302 to the login page
-OTP = "otp"  # 302 to the second-factor page
-DENIED = "denied"  # 403 or 404: no data
-NOT_FOUND = "404"  # exactly 404: a guess at an id confirms nothing
-METHOD = "405"  # method not allowed
-
-ROLES = [
-    "anonymous",
-    "no_second_factor",
-    Role.KINDERWERKER,
-    Role.MENTOR,
-    Role.GEDRAGSWETENSCHAPPER,
-    Role.TEAMLEIDER,
-    Role.FUNCTIONEEL_BEHEERDER,
-    Role.LOGBEHEERDER,
-    "other_organisation",  # a team leader of organisation B
-    "other_organisation_admin",  # an application administrator of organisation B
-    Role.GEMEENTE,
-]
-CLIENT_READERS = {Role.KINDERWERKER, Role.MENTOR, Role.GEDRAGSWETENSCHAPPER, Role.TEAMLEIDER}
-CLIENT_WRITERS = {Role.KINDERWERKER, Role.MENTOR, Role.TEAMLEIDER}
-STAFF_A = CLIENT_READERS | {Role.FUNCTIONEEL_BEHEERDER, Role.LOGBEHEERDER}
-
-
-def protected(allowed: set[str], *, object_page: bool, ok: str = OK) -> dict[str, str]:
-    """A page behind login and second factor.
-
-    On an object page of organisation A, a user of organisation B whose role could open
-    such a page in B gets exactly 404 (a guessed id confirms nothing). A role that can
-    never open the page gets 403 or 404 whatever the id.
-    """
-    row = {"anonymous": LOGIN, "no_second_factor": OTP}
-    for role in ROLES[2:]:
-        row[role] = ok if role in allowed else DENIED
-    if object_page:
-        same_role_in_b = {"other_organisation": Role.TEAMLEIDER, "other_organisation_admin": Role.FUNCTIONEEL_BEHEERDER}
-        for other, role in same_role_in_b.items():
-            if role in allowed:
-                row[other] = NOT_FOUND
-    return row
-
-
-def everyone(outcome: str, **overrides: str) -> dict[str, str]:
-    row = dict.fromkeys(ROLES, outcome)
-    row.update(overrides)
-    return row
-
+from veerkracht.testing.authz import (  # noqa: F401 (re-exported vocabulary)
+    CLIENT_READERS,
+    CLIENT_WRITERS,
+    DENIED,
+    LOGIN,
+    METHOD,
+    NOT_FOUND,
+    OK,
+    OTP,
+    PATHWAY_EDITORS,
+    REDIRECT,
+    ROLES,
+    STAFF_A,
+    everyone,
+    protected,
+)
 
 VERIFIED = {r: REDIRECT for r in ROLES[2:]}
 
@@ -130,7 +95,35 @@ MATRIX: dict[str, dict[str, str]] = {
     # behavioural scientist of the own organisation
     "pathway:worklist": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
     "pathway:activity_edit": protected(CLIENT_WRITERS | {Role.GEDRAGSWETENSCHAPPER}, object_page=True),
+    "pathway:discharge": protected(CLIENT_WRITERS, object_page=True),
+    "pathway:timeline": protected(CLIENT_READERS, object_page=True),
 }
+
+
+def _app_modules():  # type: ignore[no-untyped-def]
+    """Each app's own rows: ``<app>.tests.authz`` with MATRIX, WRITE_URLS and objects(base)."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("veerkracht."):
+            continue
+        name = f"{config.name}.tests.authz"
+        try:
+            found = importlib.util.find_spec(name)
+        except ModuleNotFoundError:
+            found = None
+        if found is not None:
+            yield importlib.import_module(name)
+
+
+APP_MODULES = list(_app_modules())
+for _module in APP_MODULES:
+    _overlap = set(MATRIX) & set(_module.MATRIX)
+    assert not _overlap, f"{_module.__name__} repeats matrix rows: {_overlap}"
+    MATRIX.update(_module.MATRIX)
 
 
 def _walk(patterns, prefix=""):  # type: ignore[no-untyped-def]
@@ -170,6 +163,7 @@ def world(db, org_a, org_b, location_a, location_b):  # type: ignore[no-untyped-
                                      birth_date="1990-01-01")
     child = factories.PersonFactory(household=household, first_name="Lotte", last_name="Bakker")
     stay = factories.StayFactory(person=child, location=location_a)
+    mother_stay = factories.StayFactory(person=mother, location=location_a)
     link = factories.ParentChildFactory(parent=mother, child=child)
     team = factories.TeamFactory(organisation=org_a)
     target_user = factories.make_staff(Role.KINDERWERKER, org_a, username="a_target")
@@ -191,7 +185,7 @@ def world(db, org_a, org_b, location_a, location_b):  # type: ignore[no-untyped-
         "clients:emergency_review": emergency,
         "clients:dossier": child, "clients:print": child, "clients:edit": child, "clients:admit": child,
         "clients:household": household, "clients:add_father": household, "clients:authority": link,
-        "clients:transfer": stay, "clients:discharge": stay,
+        "clients:transfer": stay, "clients:discharge": mother_stay, "pathway:discharge": stay, "pathway:timeline": child,
         "organisations:user_edit": target_user, "organisations:user_reset_2fa": target_user,
         "organisations:location_detail": location_a, "organisations:location_edit": location_a,
         "organisations:team_edit": team,
@@ -199,6 +193,13 @@ def world(db, org_a, org_b, location_a, location_b):  # type: ignore[no-untyped-
         "privacy:subject_access_json": child, "privacy:erasure_request_create": child,
         "privacy:erasure_decide": ErasureRequest.objects.create(person=child, requested_by=users[Role.TEAMLEIDER], reason="asked"),
     }
+    base = {
+        "users": users, "child": child, "mother": mother, "household": household, "stay": stay, "pathway": pathway,
+        "link": link, "location": location_a, "org_a": org_a, "org_b": org_b,
+    }
+    for module in APP_MODULES:
+        if hasattr(module, "objects"):
+            objects.update(module.objects(base))
     return {"users": users, "objects": objects}
 
 
@@ -263,7 +264,9 @@ WRITE_URLS = [
     if n.split(":")[0] in {"clients", "organisations"} and n not in {"clients:caseload", "clients:export", "clients:dossier",
                                                                        "clients:print", "clients:household"}
     and not n.endswith(("users", "locations", "teams", "location_detail"))
-] + ["privacy:erasure_request_create", "privacy:erasure_decide", "pathway:activity_edit"]
+] + ["privacy:erasure_request_create", "privacy:erasure_decide", "pathway:activity_edit", "pathway:discharge"]
+for _module in APP_MODULES:
+    WRITE_URLS += list(getattr(_module, "WRITE_URLS", []))
 
 
 WRITE_ACTIONS = ["create", "update", "delete", "role_change", "otp_reset"]

@@ -208,3 +208,36 @@ def test_seed_demo_after_generate_reuses_the_region_names():
     assert Membership.objects.get(user__username="gemeente").region.name == "Regio Utrecht"
     call_command("generate", "--children", "20", "--years", "1", "--no-progress", stdout=StringIO())
     assert Region.objects.count() == 36  # 35 centrumgemeenten + Gelderland-Zuid of the demo
+
+
+@override_settings(DEMO_MODE=True)
+def test_seed_demo_gives_pathways_in_realistic_states():
+    """A newcomer logging in as a demo worker sees work due and overdue, records filled in by the
+    record apps, reminders, and discharged children with a closed step plan and its summary."""
+    from veerkracht.intake.models import IntakeRecord
+    from veerkracht.network.models import NetworkMember
+    from veerkracht.notifications.models import Notification
+    from veerkracht.pathway.models import ActivityStatus, Pathway, PathwayActivity
+    from veerkracht.pathway.queries import work_counts
+
+    call_command("seed_demo", stdout=StringIO())
+    worker, leader = User.objects.get(username="kinderwerker"), User.objects.get(username="teamleider")
+    for user in (worker, leader):  # as after the two-step login
+        user.is_verified = lambda: True  # type: ignore[method-assign]
+    mine = work_counts(worker)
+    assert mine["overdue"] > 0 and mine["due_this_week"] + mine["open"] > 0
+    team = work_counts(leader)
+    assert team["overdue"] >= mine["overdue"]
+    assert PathwayActivity.objects.filter(status=ActivityStatus.DONE, pathway__closed_on=None).exists()
+    assert PathwayActivity.objects.filter(status=ActivityStatus.IN_PROGRESS).exists()
+    assert IntakeRecord.objects.exists() and NetworkMember.objects.exists()
+    assert Notification.objects.filter(recipient=worker).exists()
+    closed = Pathway.objects.exclude(closed_on=None)
+    assert closed.exists()
+    assert not PathwayActivity.objects.filter(
+        pathway__in=closed, status__in=[ActivityStatus.OPEN, ActivityStatus.IN_PROGRESS]
+    ).exists()
+    assert all(p.summary.get("total") for p in closed)
+    # discharged children's pathways are closed, open stays' pathways are not
+    assert not Pathway.objects.filter(stay__discharge_date__isnull=False, closed_on=None).exists()
+    assert not Pathway.objects.filter(stay__discharge_date__isnull=True).exclude(closed_on=None).exists()

@@ -161,6 +161,16 @@ def test_dependent_deadline_follows_the_completed_predecessor(methodologies, wor
     assert activity(child, "screening").completed_on is None
 
 
+def test_step_plan_shows_an_overdue_activity_that_is_in_progress_as_both(methodologies, worker, location_a,
+                                                                         client_for):
+    (child,) = register(worker, location_a, admission=TODAY() - 15 * DAY)
+    intake = activity(child, "intake")
+    services.do_update_activity(intake, status="in_progress", expected_version=intake.version, actor=worker)
+    html = client_for(worker).get(reverse("clients:dossier", args=[child.pk])).content.decode()
+    row = html.split('data-activity="intake"', 1)[1].split("</tr>", 1)[0]
+    assert ">overdue<" in row and ">in progress<" in row
+
+
 def test_not_applicable_requires_a_reason(methodologies, worker, location_a):
     (child,) = register(worker, location_a, admission=TODAY())
     father = activity(child, "father_contact")
