@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "veerkracht.family",
     "veerkracht.network",
     "veerkracht.consent",
+    "veerkracht.safety",
     "veerkracht.notifications",
     "veerkracht.privacy",
     "veerkracht.demo",

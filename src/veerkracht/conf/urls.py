@@ -14,6 +14,7 @@ urlpatterns = [
     path("gezin/", include("veerkracht.family.urls")),
     path("netwerk/", include("veerkracht.network.urls")),
     path("toestemming/", include("veerkracht.consent.urls")),
+    path("veiligheidsplan/", include("veerkracht.safety.urls")),
     path("meldingen/", include("veerkracht.notifications.urls")),
     path("beheer/", include("veerkracht.organisations.urls")),
     path("logboek/", include("veerkracht.audit.urls")),

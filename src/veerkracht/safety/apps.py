@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SafetyConfig(AppConfig):
+    name = "veerkracht.safety"
+    label = "safety"
+    verbose_name = _("Safety plan")
+
+    def ready(self) -> None:
+        from veerkracht.pathway.timeline import register
+
+        from .timeline import entries
+
+        register(entries)
