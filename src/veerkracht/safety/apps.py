@@ -8,8 +8,11 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Safety plan")
 
     def ready(self) -> None:
+        from veerkracht.pathway import followups
         from veerkracht.pathway.timeline import register
 
+        from .followups import due_reviews
         from .timeline import entries
 
         register(entries)
+        followups.register(due_reviews)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 from django.test import override_settings
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from veerkracht.accounts.models import User
@@ -231,6 +232,13 @@ def test_seed_demo_gives_pathways_in_realistic_states():
     assert PathwayActivity.objects.filter(status=ActivityStatus.DONE, pathway__closed_on=None).exists()
     assert PathwayActivity.objects.filter(status=ActivityStatus.IN_PROGRESS).exists()
     assert IntakeRecord.objects.exists() and NetworkMember.objects.exists()
+    from veerkracht.pathway.followups import followups
+    from veerkracht.pathway.queries import followup_pathways
+    from veerkracht.safety.models import PlanStatus, SafetyPlan
+
+    assert set(SafetyPlan.objects.values_list("status", flat=True)) == {PlanStatus.DRAFT, PlanStatus.ADOPTED}
+    kinds = {item.kind for item in followups(followup_pathways(leader), timezone.localdate())}
+    assert "safety_review" in kinds  # the team leader sees a safety plan due for review
     assert Notification.objects.filter(recipient=worker).exists()
     closed = Pathway.objects.exclude(closed_on=None)
     assert closed.exists()
