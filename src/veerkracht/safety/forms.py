@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from veerkracht.clients.forms import date_field
 
-from .models import CONTENT_FIELDS, CONTENT_NAMES, PlanLanguage
+from .models import CONTENT_FIELDS, CONTENT_NAMES, default_plan_language, plan_language_choices
 from .services import CODE_WORD_MAX, TEXT_MAX
 
 # The parts of the form: (legend, field names).
@@ -24,11 +24,22 @@ FIELDSETS: list[tuple[Any, list[str]]] = [
 ]
 
 
+class LanguageSelect(forms.Select):
+    """A select whose options carry their own ``lang``, so a screen reader reads "Nederlands" in Dutch."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = str(value)
+        return option
+
+
 class SafetyPlanForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    language = forms.ChoiceField(label=_("Language of the plan"), choices=PlanLanguage.choices,
-                                 initial=PlanLanguage.DUTCH)
+    # The codes of settings.VEERKRACHT_PLAN_LANGUAGES, each named in its own language.
+    language = forms.ChoiceField(label=_("Language of the plan"), choices=plan_language_choices,
+                                 initial=default_plan_language, widget=LanguageSelect)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,6 +50,8 @@ class SafetyPlanForm(forms.Form):
                 field = forms.CharField(label=label, max_length=TEXT_MAX, required=False,
                                         widget=forms.Textarea(attrs={"rows": 3}))
             self.fields[name] = field
+        self.fields["language"].help_text = _("The child's PDFs are made in this language.")
+        self.fields["language"].widget.attrs["aria-describedby"] = f"{self['language'].auto_id}_helptext"
         self.fields["drawings"].help_text = _("Describe what the child drew and what it said about it.")
         self.fields["drawings"].widget.attrs["aria-describedby"] = f"{self['drawings'].auto_id}_helptext"
 

@@ -3,8 +3,11 @@ is never edited (only its adoption is recorded on it)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from veerkracht.core.fields import EncryptedTextField
@@ -17,9 +20,53 @@ class PlanStatus(models.TextChoices):
     ADOPTED = "adopted", _("adopted")
 
 
-class PlanLanguage(models.TextChoices):
-    DUTCH = "nl", _("Dutch")
-    ENGLISH = "en", _("English")
+# Local names of plan languages Django does not know (settings.VEERKRACHT_PLAN_LANGUAGES may name them).
+EXTRA_LANGUAGE_INFO: dict[str, dict[str, Any]] = {
+    "ti": {"name_local": "ትግርኛ", "bidi": False},  # Tigrinya
+}
+
+
+def plan_languages() -> list[str]:
+    """The languages a plan (and its PDFs) can be in: settings.VEERKRACHT_PLAN_LANGUAGES, in that order."""
+    codes = getattr(settings, "VEERKRACHT_PLAN_LANGUAGES", None) or ["nl", "en"]
+    return [str(code).strip() for code in codes if str(code).strip()]
+
+
+def default_plan_language() -> str:
+    """The first plan language of the setting (Dutch unless configured otherwise)."""
+    return next(iter(plan_languages()), "nl")
+
+
+def language_info(code: str) -> dict[str, Any]:
+    """``name_local`` and ``bidi`` of a language code; an unknown code is shown as itself, left to right."""
+    try:
+        info = get_language_info(code)
+    except KeyError:
+        info = EXTRA_LANGUAGE_INFO.get(code, {})
+    return {"code": code, "name_local": info.get("name_local") or code, "bidi": bool(info.get("bidi"))}
+
+
+def plan_language_choices() -> list[tuple[str, str]]:
+    """(code, name in that language) for every plan language, e.g. ("nl", "Nederlands")."""
+    return [(code, language_info(code)["name_local"]) for code in plan_languages()]
+
+
+class _PlanLanguages:
+    """The plan languages with the API of the former TextChoices: ``values``/``choices`` follow the setting."""
+
+    DUTCH = "nl"
+    ENGLISH = "en"
+
+    @property
+    def values(self) -> list[str]:
+        return plan_languages()
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return plan_language_choices()
+
+
+PlanLanguage = _PlanLanguages()
 
 
 # The content of a revision, in the order of the form: (field name, label).
@@ -52,8 +99,8 @@ class SafetyPlan(TimeStampedModel):
         "SafetyPlanRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("adopted revision"),
     )
-    language = models.CharField(_("language of the plan"), max_length=5, choices=PlanLanguage.choices,
-                                default=PlanLanguage.DUTCH)
+    # A code of settings.VEERKRACHT_PLAN_LANGUAGES (no choices here: the setting decides, services check).
+    language = models.CharField(_("language of the plan"), max_length=10, default=PlanLanguage.DUTCH)
 
     class Meta:
         verbose_name = _("safety plan")
@@ -61,6 +108,11 @@ class SafetyPlan(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"safety plan {self.pk} ({self.status})"
+
+    @property
+    def language_name(self) -> str:
+        """The plan's language in that language, e.g. "Nederlands"."""
+        return language_info(self.language)["name_local"]
 
 
 class SafetyPlanRevision(models.Model):

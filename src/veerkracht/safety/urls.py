@@ -7,4 +7,5 @@ app_name = "safety"
 urlpatterns: list = [
     path("<int:pk>/", views.plan, name="plan"),
     path("<int:pk>/vergelijken/", views.compare, name="compare"),
+    path("<int:pk>/pdf/", views.pdf, name="pdf"),
 ]

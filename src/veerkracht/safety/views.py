@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -21,9 +22,9 @@ from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.records import RECORD_KINDS
 from veerkracht.pathway.services import EDITING_ROLES
 
-from . import queries, services
+from . import documents, queries, services
 from .forms import AdoptForm, SafetyPlanForm
-from .models import CONTENT_NAMES, PlanStatus
+from .models import CONTENT_NAMES, PlanStatus, default_plan_language
 
 
 def _activity(pathway: Any) -> PathwayActivity | None:
@@ -66,7 +67,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     base = latest.number if latest else 0
     can_adopt = request.user.role == Role.GEDRAGSWETENSCHAPPER
     initial: dict[str, Any] = {"version": version, "base": base,
-                               "language": safety_plan.language if safety_plan else "nl"}
+                               "language": safety_plan.language if safety_plan else default_plan_language()}
     if latest is not None:
         initial.update(latest.content())
     form = SafetyPlanForm(initial=initial)
@@ -122,6 +123,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         services.log_safety_read(pathway, actor=request.user, obj=safety_plan)
     revisions = list(queries.revisions_of(safety_plan)) if safety_plan else []
+    default_pdf = documents.default_version(child)
     return render(request, "safety/plan.html", {
         "pathway": pathway, "person": child, "activity": _activity(pathway), "plan": safety_plan,
         "latest": latest, "latest_rows": queries.compare(latest, latest) if latest else [],
@@ -129,7 +131,43 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         "adopt_action": "review" if safety_plan and safety_plan.status == PlanStatus.ADOPTED else "adopt",
         "meanwhile": meanwhile, "safe_persons": queries.safe_persons(pathway),
         "errors": _error_items(form, adopt_form), "content_names": CONTENT_NAMES,
+        "pdf_versions": _pdf_versions(default_pdf), "default_pdf": default_pdf,
     })
+
+
+def _pdf_versions(default: str) -> list[tuple[str, str, bool]]:
+    """(version, link text, is the default for this child's age) for the three PDFs."""
+    labels = {
+        documents.YOUNG: _("For a young child (pictures)"),
+        documents.OLDER: _("For an older child"),
+        documents.PROFESSIONAL: _("For professionals"),
+    }
+    return [(version, labels[version], version == default) for version in documents.VERSIONS]
+
+
+@require_GET
+@role_required(*EDITING_ROLES)
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The safety plan as a PDF in the plan's language: ?version=young|older|professional (default by age)."""
+    pathway = get_pathway(request.user, pk)
+    child = pathway.stay.person
+    version = request.GET.get("version") or documents.default_version(child)
+    if version not in documents.VERSIONS:
+        messages.error(request, _("That version of the safety plan does not exist."))
+        return redirect("safety:plan", pk=pathway.pk)
+    safety_plan = queries.plan_of(pathway)
+    document = documents.document_for(safety_plan, version=version, child=child) if safety_plan else None
+    if document is None:
+        messages.error(request, _("There is no safety plan to print yet: save the plan first."))
+        return redirect("safety:plan", pk=pathway.pk)
+    documents.log_safety_pdf(pathway, actor=request.user, version=version, obj=safety_plan)
+    started = time.perf_counter()
+    content = documents.render(document)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(pathway, version)}"'
+    response["Cache-Control"] = "no-store"
+    response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
+    return response
 
 
 def _number(value: Any) -> int | None:
