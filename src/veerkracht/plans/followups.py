@@ -1,0 +1,24 @@
+"""Help plans on "Mijn werk": an adopted plan whose next evaluation is within a week or overdue."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from veerkracht.pathway.followups import FollowUp, state_for
+
+from .queries import due_evaluations
+
+
+def evaluations_due(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
+    """One query over the given (already scoped) pathways."""
+    for plan in due_evaluations(pathways, today):
+        yield FollowUp(
+            child=plan.pathway.stay.person, kind="evaluation", title=gettext("Evaluate the help plan"),
+            state=state_for(plan.next_evaluation_on, today), due_date=plan.next_evaluation_on,
+            url=reverse("plans:plan", kwargs={"pk": plan.pathway_id}),
+        )
