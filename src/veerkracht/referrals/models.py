@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from veerkracht.core.fields import EncryptedTextField
 from veerkracht.core.models import TimeStampedModel
@@ -20,29 +21,29 @@ OTHER_KIND_MAX = 80
 
 
 class ReferralKind(models.TextChoices):
-    TRAUMA_TREATMENT = "trauma_treatment", _("individual trauma treatment")
-    YOUTH_CARE = "youth_care", _("youth care")
-    GP = "gp", _("general practitioner (GP)")
-    SCHOOL_SUPPORT = "school_support", _("school support")
-    OTHER = "other", _("other help")
+    TRAUMA_TREATMENT = "trauma_treatment", pgettext_lazy("referral kind", "individual trauma treatment")
+    YOUTH_CARE = "youth_care", pgettext_lazy("referral kind", "youth care")
+    GP = "gp", pgettext_lazy("referral kind", "general practitioner (GP)")
+    SCHOOL_SUPPORT = "school_support", pgettext_lazy("referral kind", "school support")
+    OTHER = "other", pgettext_lazy("referral kind", "other help")
 
 
 class ReferralStatus(models.TextChoices):
-    SENT = "sent", _("sent")
-    ACCEPTED = "accepted", _("accepted")
-    WAITING = "waiting", _("waiting list")
-    STARTED = "started", _("help started")
-    DECLINED = "declined", _("declined")
-    CLOSED = "closed", _("closed")
+    SENT = "sent", pgettext_lazy("referral status", "sent")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "accepted")
+    WAITING = "waiting", pgettext_lazy("referral status", "waiting list")
+    STARTED = "started", pgettext_lazy("referral status", "help started")
+    DECLINED = "declined", pgettext_lazy("referral status", "declined")
+    CLOSED = "closed", pgettext_lazy("referral status", "closed")
 
 
 class ClosingReason(models.TextChoices):
-    COMPLETED = "completed", _("help completed")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    OTHER_HELP = "other_help", _("other help found")
-    NOT_NEEDED = "not_needed", _("no longer needed")
-    LEFT = "left", _("the child left the shelter")
-    OTHER = "other", _("other reason")
+    COMPLETED = "completed", pgettext_lazy("referral closing reason", "help completed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("referral closing reason", "withdrawn")
+    OTHER_HELP = "other_help", pgettext_lazy("referral closing reason", "other help found")
+    NOT_NEEDED = "not_needed", pgettext_lazy("referral closing reason", "no longer needed")
+    LEFT = "left", pgettext_lazy("referral closing reason", "the child left the shelter")
+    OTHER = "other", pgettext_lazy("referral closing reason", "other reason")
 
 
 # The allowed next statuses. Every open status can also be closed (with a reason); closed is final.
