@@ -23,9 +23,10 @@ def _score(label: Any, *, required: bool) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=SCORE_MIN, max_value=SCORE_MAX, required=required)
 
 
-def _describe(field: forms.BoundField, text: Any) -> None:
-    field.field.help_text = text
-    field.field.widget.attrs["aria-describedby"] = f"{field.auto_id}_helptext"
+def _describe(form: forms.Form, name: str, text: Any) -> None:
+    """A help text, announced with the field (set before the bound field is first made: it copies it)."""
+    form.fields[name].help_text = text
+    form.fields[name].widget.attrs["aria-describedby"] = f"{form[name].auto_id}_helptext"
 
 
 def goal_label(goal: Goal) -> str:
@@ -40,7 +41,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _describe(self["child_view"], _("What the child wants and thinks of the plan, in its own words."))
+        _describe(self, "child_view", _("What the child wants and thinks of the plan, in its own words."))
 
 
 class GoalForm(forms.Form):
@@ -82,7 +83,7 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _describe(self["adopted_on"], _("The first evaluation is due %(weeks)s weeks later.")
+        _describe(self, "adopted_on", _("The first evaluation is due %(weeks)s weeks later.")
                   % {"weeks": _weeks()})
 
 
@@ -101,7 +102,7 @@ class AddActionForm(forms.Form):
     def __init__(self, *args: Any, goals: list[Goal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].choices = [(g.pk, goal_label(g)) for g in goals]
-        _describe(self["who"], _("For example: the mentor, the mother, the child worker."))
+        _describe(self, "who", _("For example: the mentor, the mother, the child worker."))
 
 
 class ActionForm(forms.Form):
@@ -113,7 +114,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _describe(self["done_on"], _("Leave empty while the action is still open."))
+        _describe(self, "done_on", _("Leave empty while the action is still open."))
 
 
 class EvaluationForm(forms.Form):
@@ -130,7 +131,7 @@ class EvaluationForm(forms.Form):
             field.error_messages["required"] = _("Give a score for every goal.")
             self.fields[f"score_{goal.pk}"] = field
             previous = goal.latest_score if getattr(goal, "latest_score", None) is not None else goal.start_score
-            _describe(self[f"score_{goal.pk}"], _("0 is very bad, 10 is very good. Last score: %(score)s.")
+            _describe(self, f"score_{goal.pk}", _("0 is very bad, 10 is very good. Last score: %(score)s.")
                       % {"score": previous})
         self.fields["held_on"].initial = timezone.localdate()
 
@@ -157,7 +158,7 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["goals"].choices = [(g.pk, goal_label(g)) for g in goals]
         self.fields["date"].initial = timezone.localdate()
-        _describe(self["with_whom"], _("For example: the child, the child and its mother, the teacher."))
+        _describe(self, "with_whom", _("For example: the child, the child and its mother, the teacher."))
 
     def visible_without_goals(self) -> list[forms.BoundField]:
         return [f for f in self.visible_fields() if f.name != "goals"]
