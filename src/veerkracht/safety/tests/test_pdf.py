@@ -190,16 +190,16 @@ def test_pdf_is_tagged_with_embedded_fonts_and_alt_text(pathway, worker, client_
 
 # --- which revision, draft marking -----------------------------------------------------------------
 def test_draft_plan_is_marked_draft(pathway, worker, client_for):
-    _save(pathway, worker)
+    _save(pathway, worker, language="en")  # English plan: the words checked below are not translated
     client = client_for(worker)
     for version in documents.VERSIONS:
         assert "DRAFT" in pdf_text(_get(client, pathway, version).content)
 
 
 def test_adopted_revision_is_printed_not_the_newer_draft(pathway, worker, gw, client_for):
-    _save(pathway, worker)
+    _save(pathway, worker, language="en")
     _adopt(pathway, gw)
-    _save(pathway, worker, **{**CONTENT, "code_word": "kiwi", "risks": "Nieuw risico"})
+    _save(pathway, worker, language="en", **{**CONTENT, "code_word": "kiwi", "risks": "Nieuw risico"})
     client = client_for(worker)
     professional = pdf_text(_get(client, pathway, "professional").content)
     assert "ananas" in professional and "kiwi" not in professional and "Nieuw risico" not in professional
