@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "veerkracht.network",
     "veerkracht.consent",
     "veerkracht.safety",
+    "veerkracht.plans",
+    "veerkracht.referrals",
+    "veerkracht.handover",
     "veerkracht.notifications",
     "veerkracht.privacy",
     "veerkracht.demo",
@@ -295,6 +298,11 @@ VEERKRACHT_REMINDER_EMAIL = _env_bool("VEERKRACHT_REMINDER_EMAIL", False)
 CASELOAD_PAGE_SIZE = 25
 BREAK_GLASS_MINUTES = int(os.environ.get("VEERKRACHT_BREAK_GLASS_MINUTES", "60"))
 AUDIT_TRUSTED_PROXY_COUNT = int(os.environ.get("VEERKRACHT_TRUSTED_PROXIES", "0"))
+# Help plans are evaluated every this many weeks (project default 6, domain.md).
+VEERKRACHT_EVALUATION_WEEKS = int(os.environ.get("VEERKRACHT_EVALUATION_WEEKS", "6"))
+# Languages a child's safety plan can be printed in (language codes). Adding one needs only a
+# translation file in locale/<code>/LC_MESSAGES (e.g. ar, tr, pl, ti).
+VEERKRACHT_PLAN_LANGUAGES = _env_list("VEERKRACHT_PLAN_LANGUAGES", ["nl", "en"])
 
 # --- logging: no personal data; only technical events ------------------------------------
 LOGGING = {

@@ -117,12 +117,15 @@ def record_links(activity: PathwayActivity) -> list[tuple[str, str]]:
 
 
 def child_page_links(person: Any, pathway: Pathway | None) -> list[tuple[str, str]]:
-    """(label, url) of a child's pages beside the step plan: the Meldcode track, consent (no queries)."""
+    """(label, url) of a child's pages beside the step plan: the Meldcode track, consent, referrals and
+    the handover (no queries)."""
     from django.urls import NoReverseMatch, reverse
 
     pages = [(_("Meldcode"), "meldcode:track", person.pk)]
     if pathway is not None:
         pages.append((_("Consent"), "consent:overview", pathway.pk))
+        pages.append((_("Referrals"), "referrals:list", pathway.pk))
+        pages.append((_("Handover"), "handover:overview", pathway.pk))
     links = []
     for label, name, pk in pages:
         try:

@@ -1,0 +1,32 @@
+"""The handover is read and exported, never changed here: both are audited (no content in the log)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from veerkracht.audit.models import Action
+from veerkracht.audit.services import record
+from veerkracht.pathway.models import Pathway
+
+from .queries import HandoverData
+
+
+class NoSharingConsent(PermissionDenied):
+    """The handover leaves the organisation only with consent for sharing."""
+
+
+def log_handover_read(pathway: Pathway, *, actor: Any) -> None:
+    record(actor=actor, action=Action.READ, obj=pathway, client=pathway.stay.person, detail="handover")
+
+
+def export_handover(data: HandoverData, *, actor: Any) -> bytes:
+    """The handover PDF for a next care provider; refused without consent for sharing; logged as an export."""
+    from veerkracht.core.pdf import render_pdf
+
+    if not data.sharing_consent:
+        raise NoSharingConsent
+    pdf = render_pdf("handover/pdf.html", {"data": data, "made_by": actor})
+    record(actor=actor, action=Action.EXPORT, obj=data.pathway, client=data.child, detail="handover pdf")
+    return pdf
