@@ -16,8 +16,6 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from veerkracht.audit.models import Action
-from veerkracht.audit.services import record
 from veerkracht.clients.models import age_on
 from veerkracht.core.pdf import render_pdf
 from veerkracht.pathway.models import Pathway
@@ -153,10 +151,3 @@ def filename(pathway: Pathway, version: str) -> str:
     """A file name without the child's name, e.g. ``veiligheidsplan-12-young.pdf``."""
     return f"veiligheidsplan-{pathway.pk}-{version}.pdf"
 
-
-def log_safety_pdf(pathway: Pathway, *, actor: Any, version: str, obj: Any = None) -> None:
-    """A safety-plan PDF leaves the system: an export of the child's record (no personal data in the detail).
-
-    Belongs with the other writes in services.py; kept here until services.py gets it."""
-    record(actor=actor, action=Action.EXPORT, obj=obj or pathway, client=pathway.stay.person,
-           detail=f"safety plan pdf {version}")

@@ -23,7 +23,14 @@ from veerkracht.pathway import records
 from veerkracht.pathway.models import Pathway
 from veerkracht.pathway.services import check_can_edit, check_pathway_open
 
-from .models import CONTENT_NAMES, PlanLanguage, PlanStatus, SafetyPlan, SafetyPlanRevision
+from .models import (
+    CONTENT_NAMES,
+    PlanLanguage,
+    PlanStatus,
+    SafetyPlan,
+    SafetyPlanRevision,
+    default_plan_language,
+)
 
 TEXT_MAX = 10000
 CODE_WORD_MAX = 100
@@ -71,7 +78,7 @@ def do_save_safety_plan(
                 raise ConcurrentEditError(None)
             try:
                 with transaction.atomic():
-                    plan = SafetyPlan.objects.create(pathway=pathway, language=language or PlanLanguage.DUTCH)
+                    plan = SafetyPlan.objects.create(pathway=pathway, language=language or default_plan_language())
             except IntegrityError:  # someone else saved the first revision at the same moment
                 raise ConcurrentEditError(SafetyPlan.objects.filter(pathway=pathway).first()) from None
             previous = None
@@ -185,3 +192,9 @@ def do_set_review_date(plan: SafetyPlan, *, review_date: datetime.date | None, e
 
 def log_safety_read(pathway: Pathway, *, actor: Any, what: str = "safety plan", obj: Any = None) -> None:
     record(actor=actor, action=Action.READ, obj=obj or pathway, client=pathway.stay.person, detail=what)
+
+
+def log_safety_export(pathway: Pathway, *, actor: Any, version: str, obj: Any = None) -> None:
+    """A safety-plan PDF leaves the system: an export of the child's record (no personal data in the detail)."""
+    record(actor=actor, action=Action.EXPORT, obj=obj or pathway, client=pathway.stay.person,
+           detail=f"safety plan pdf {version}")

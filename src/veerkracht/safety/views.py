@@ -160,7 +160,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if document is None:
         messages.error(request, _("There is no safety plan to print yet: save the plan first."))
         return redirect("safety:plan", pk=pathway.pk)
-    documents.log_safety_pdf(pathway, actor=request.user, version=version, obj=safety_plan)
+    services.log_safety_export(pathway, actor=request.user, version=version, obj=safety_plan)
     started = time.perf_counter()
     content = documents.render(document)
     response = HttpResponse(content, content_type="application/pdf")
