@@ -93,7 +93,8 @@ def do_save_safety_plan(
         if not created and not changed and not language_changed:
             raise ValidationError(_("Nothing was changed since the last revision."), code="unchanged")
         if not created:
-            plan.status = PlanStatus.DRAFT
+            if changed:  # new content waits for a new adoption; a new language alone does not
+                plan.status = PlanStatus.DRAFT
             if language is not None:
                 plan.language = language
             save_with_version(plan, expected_version, ["status", "language"])

@@ -351,3 +351,15 @@ def test_dutch_page_renders(pathway, worker, gw):
     client = verified_client(gw)
     assert client.get(_url("plan", pathway)).status_code == 200
     assert client.get(_url("compare", pathway)).status_code == 200
+
+
+def test_changing_only_the_language_keeps_the_adoption_and_adds_no_revision(pathway, worker, gw):
+    save(pathway, worker, 0, risks="A")
+    adopted = _adopt(pathway, gw)
+    stored = plan(pathway)
+    services.do_save_safety_plan(pathway, content={"risks": "A"}, language="en", expected_version=stored.version,
+                                 actor=worker)
+    stored = plan(pathway)
+    assert stored.language == "en" and stored.status == PlanStatus.ADOPTED and stored.adopted_revision == adopted
+    assert SafetyPlanRevision.objects.count() == 1
+    assert AuditEvent.objects.filter(detail="safety plan language", changed_fields=["language"]).count() == 1
