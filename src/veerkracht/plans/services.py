@@ -428,3 +428,9 @@ def do_record_guidance_contact(
 
 def log_plans_read(pathway: Pathway, *, actor: Any, what: str = "help plan", obj: Any = None) -> None:
     record(actor=actor, action=AuditAction.READ, obj=obj or pathway, client=pathway.stay.person, detail=what)
+
+
+def log_help_plan_export(pathway: Pathway, *, actor: Any, obj: Any = None) -> None:
+    """The help plan PDF leaves the system: an export of the child's record (no personal data in the detail)."""
+    record(actor=actor, action=AuditAction.EXPORT, obj=obj or pathway, client=pathway.stay.person,
+           detail="help plan pdf")

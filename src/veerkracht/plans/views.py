@@ -3,6 +3,7 @@ the log of guidance contacts. Thin views: parse, call a query or a service, rend
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from veerkracht.accounts.decorators import role_required
 from veerkracht.accounts.roles import Role
@@ -23,7 +24,7 @@ from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.records import RECORD_KINDS
 from veerkracht.pathway.services import EDITING_ROLES, check_pathway_open
 
-from . import queries, services
+from . import documents, queries, services
 from .forms import (
     ActionForm,
     AddActionForm,
@@ -297,3 +298,23 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
         "pathway": pathway, "person": child, "action": obj, "goal": obj.goal, "form": form, "current": current,
         "errors": _error_items(form),
     })
+
+
+@require_GET
+@role_required(*EDITING_ROLES)
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The help plan as a PDF in the user's language; never shows where the family stays."""
+    pathway = get_pathway(request.user, pk)
+    data = queries.plan_for_document(pathway)
+    if data is None:
+        messages.error(request, _("There is no help plan to print yet: save the plan first."))
+        return redirect("plans:plan", pk=pathway.pk)
+    document = documents.build_document(data, child=pathway.stay.person)
+    services.log_help_plan_export(pathway, actor=request.user, obj=data.plan)
+    started = time.perf_counter()
+    content = documents.render(document)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(pathway)}"'
+    response["Cache-Control"] = "no-store"
+    response["Server-Timing"] = f"pdf;dur={(time.perf_counter() - started) * 1000:.0f}"
+    return response

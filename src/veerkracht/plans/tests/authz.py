@@ -7,6 +7,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "plans:evaluate": protected(PATHWAY_EDITORS, object_page=True),
     "plans:contacts": protected(PATHWAY_EDITORS, object_page=True),
     "plans:action": protected(PATHWAY_EDITORS, object_page=True),
+    "plans:pdf": protected(PATHWAY_EDITORS, object_page=True),
 }
 WRITE_URLS: list[str] = ["plans:plan", "plans:evaluate", "plans:contacts", "plans:action"]
 
@@ -21,4 +22,5 @@ def objects(base):  # type: ignore[no-untyped-def]
                              expected_version=0, actor=base["users"][Role.MENTOR])
     do_adopt_help_plan(plan, expected_version=plan.version, actor=base["users"][Role.GEDRAGSWETENSCHAPPER])
     action = do_add_action(plan.goals.get(), who="Mentor", what="Gesprek met school", actor=base["users"][Role.MENTOR])
-    return {"plans:plan": pathway, "plans:evaluate": pathway, "plans:contacts": pathway, "plans:action": action}
+    return {"plans:plan": pathway, "plans:evaluate": pathway, "plans:contacts": pathway, "plans:action": action,
+            "plans:pdf": pathway}
