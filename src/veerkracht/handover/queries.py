@@ -1,9 +1,10 @@
 """What a next care provider gets at discharge (overdracht): the step plan, the current safety plan,
 the help plan with its evaluations, and the referrals - read in a fixed number of queries.
 
-Nothing about where the family stays is read: the pathway comes from pathway.queries.get_pathway
-(which never loads the location's address) and no template gets the stay's location. Screening
-results join this summary when the screening app lands (issue 6)."""
+Like the other documents, the handover is built from plain values (``HandoverData``): no model object
+reaches a template, so nothing about where the family stays can (the pathway comes from
+pathway.queries.get_pathway, which never loads the location's address). Screening results join this
+summary when the screening app lands (issue 6)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from django.utils import timezone
 from veerkracht.consent.models import SHARING
 from veerkracht.consent.queries import status_for_pathway
 from veerkracht.pathway.models import Pathway, PathwayActivity
-from veerkracht.plans.models import DOMAIN_ORDER, Evaluation, Goal, GoalScore, HelpPlan
-from veerkracht.referrals.models import Referral, ReferralEvent
+from veerkracht.plans.models import DOMAIN_ORDER, Domain, Evaluation, Goal, GoalScore, HelpPlan
+from veerkracht.referrals.models import Referral
 from veerkracht.safety.models import CONTENT_FIELDS, SafetyPlan
 
 
@@ -28,38 +29,83 @@ class Part:
     text: str
 
 
-@dataclass
-class GoalRow:
-    goal: Goal
-    scores: list[int | None]  # per evaluation, in the order of ``HandoverData.evaluations``
+@dataclass(frozen=True)
+class StepLine:
+    name: str
+    status: str
+    completed_on: datetime.date | None
+    reason: str
 
-    @property
-    def last_score(self) -> int:
-        known = [s for s in self.scores if s is not None]
-        return known[-1] if known else self.goal.start_score
+
+@dataclass(frozen=True)
+class SafetySummary:
+    revision: int
+    adopted_on: datetime.date | None  # None: the latest revision is a draft that was never adopted
+    review_date: datetime.date | None
+    parts: list[Part]
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    who: str
+    what: str
+    due_on: datetime.date | None
+    done_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    domain: str
+    description: str
+    start_score: int
+    scores: list[int | None]  # per evaluation, in the order of ``HelpSummary.evaluation_dates``
+    actions: list[ActionLine]
+
+
+@dataclass(frozen=True)
+class HelpSummary:
+    adopted_on: datetime.date | None
+    draft: bool
+    child_view: str
+    parent_view: str
+    evaluation_dates: list[datetime.date]
+    evaluation_notes: list[Part]  # label: the date
+    goals: list[GoalLine]
+
+
+@dataclass(frozen=True)
+class ReferralLine:
+    kind: str
+    to_whom: str
+    sent_on: datetime.date
+    status: str
+    since: datetime.date
+    is_open: bool
+    closing_reason: str
+    closed_on: datetime.date | None
 
 
 @dataclass
 class HandoverData:
-    pathway: Pathway
-    child: Any
     today: datetime.date
     sharing_consent: bool
-    activities: list[PathwayActivity]
-    safety_plan: SafetyPlan | None = None
-    safety_revision: Any = None
-    safety_parts: list[Part] = field(default_factory=list)
-    help_plan: HelpPlan | None = None
-    goals: list[GoalRow] = field(default_factory=list)
-    evaluations: list[Evaluation] = field(default_factory=list)
-    referrals: list[Referral] = field(default_factory=list)
+    child_name: str
+    birth_date: datetime.date | None
+    admission_date: datetime.date
+    discharge_date: datetime.date | None
+    methodology: str
+    organisation: str
+    steps: list[StepLine]
+    safety: SafetySummary | None = None
+    help_plan: HelpSummary | None = None
+    referrals: list[ReferralLine] = field(default_factory=list)
 
     @property
-    def open_referrals(self) -> list[Referral]:
+    def open_referrals(self) -> list[ReferralLine]:
         return [r for r in self.referrals if r.is_open]
 
     @property
-    def closed_referrals(self) -> list[Referral]:
+    def closed_referrals(self) -> list[ReferralLine]:
         return [r for r in self.referrals if not r.is_open]
 
 
@@ -69,40 +115,70 @@ def sharing_consent_given(pathway: Pathway) -> bool:
     return bool(status is not None and status.is_complete)
 
 
-def handover_data(pathway: Pathway, today: datetime.date | None = None) -> HandoverData:
-    today = today or timezone.localdate()
-    activities = list(
-        PathwayActivity.objects.filter(pathway=pathway).select_related("definition", "assigned_to")
-        .order_by("definition__order")
-    )
-    data = HandoverData(pathway=pathway, child=pathway.stay.person, today=today,
-                        sharing_consent=sharing_consent_given(pathway), activities=activities)
-    plan = SafetyPlan.objects.filter(pathway=pathway).select_related("adopted_revision__adopted_by").first()
-    if plan is not None:
-        data.safety_plan = plan
-        revision = plan.adopted_revision or plan.revisions.order_by("-number").first()
-        data.safety_revision = revision
-        if revision is not None:
-            data.safety_parts = [Part(str(label), getattr(revision, name)) for name, label in CONTENT_FIELDS
-                                 if getattr(revision, name)]
-    help_plan = (
-        HelpPlan.objects.filter(pathway=pathway).select_related("adopted_by")
+def _safety(pathway: Pathway) -> SafetySummary | None:
+    plan = SafetyPlan.objects.filter(pathway=pathway).select_related("adopted_revision").first()
+    if plan is None:
+        return None
+    revision = plan.adopted_revision or plan.revisions.order_by("-number").first()
+    if revision is None:
+        return None
+    adopted_on = timezone.localdate(revision.adopted_at) if plan.adopted_revision and revision.adopted_at else None
+    parts = [Part(str(label), getattr(revision, name)) for name, label in CONTENT_FIELDS if getattr(revision, name)]
+    return SafetySummary(revision=revision.number, adopted_on=adopted_on,
+                         review_date=plan.review_date if adopted_on else None, parts=parts)
+
+
+def _help_plan(pathway: Pathway) -> HelpSummary | None:
+    plan = (
+        HelpPlan.objects.filter(pathway=pathway)
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.filter(ended_on=None).prefetch_related("actions")),
             Prefetch("evaluations", queryset=Evaluation.objects.order_by("held_on", "pk")),
         )
         .first()
     )
-    if help_plan is not None:
-        data.help_plan = help_plan
-        data.evaluations = list(help_plan.evaluations.all())
-        scores = {(s.evaluation_id, s.goal_id): s.score
-                  for s in GoalScore.objects.filter(evaluation__plan=help_plan).only("evaluation_id", "goal_id", "score")}
-        data.goals = [GoalRow(goal, [scores.get((e.pk, goal.pk)) for e in data.evaluations])
-                      for goal in sorted(help_plan.goals.all(), key=lambda g: (DOMAIN_ORDER[g.domain], g.order, g.pk))]
-    data.referrals = list(
-        Referral.objects.filter(pathway=pathway)
-        .prefetch_related(Prefetch("events", queryset=ReferralEvent.objects.order_by("on", "pk")))
-        .order_by("-sent_on", "-pk")
+    if plan is None:
+        return None
+    evaluations = list(plan.evaluations.all())
+    scores = {(s.evaluation_id, s.goal_id): s.score
+              for s in GoalScore.objects.filter(evaluation__plan=plan).only("evaluation_id", "goal_id", "score")}
+    goals = [
+        GoalLine(
+            domain=str(Domain(goal.domain).label), description=goal.description, start_score=goal.start_score,
+            scores=[scores.get((e.pk, goal.pk)) for e in evaluations],
+            actions=[ActionLine(a.who, a.what, a.due_on, a.done_on) for a in goal.actions.all()],
+        )
+        for goal in sorted(plan.goals.all(), key=lambda g: (DOMAIN_ORDER[g.domain], g.order, g.pk))
+    ]
+    return HelpSummary(
+        adopted_on=plan.adopted_on, draft=plan.status != "adopted", child_view=plan.child_view,
+        parent_view=plan.parent_view, evaluation_dates=[e.held_on for e in evaluations],
+        evaluation_notes=[Part(e.held_on.strftime("%d-%m-%Y"), e.notes) for e in evaluations if e.notes],
+        goals=goals,
     )
-    return data
+
+
+def _referrals(pathway: Pathway) -> list[ReferralLine]:
+    return [
+        ReferralLine(kind=r.kind_label, to_whom=r.to_whom, sent_on=r.sent_on, status=r.get_status_display(),
+                     since=r.status_since, is_open=r.is_open, closing_reason=r.get_closing_reason_display(),
+                     closed_on=r.closed_on)
+        for r in Referral.objects.filter(pathway=pathway).order_by("-sent_on", "-pk")
+    ]
+
+
+def handover_data(pathway: Pathway, today: datetime.date | None = None) -> HandoverData:
+    """``pathway`` from pathway.queries.get_pathway (child, stay and methodology loaded)."""
+    child: Any = pathway.stay.person
+    steps = [
+        StepLine(a.definition.name, a.get_status_display(), a.completed_on, a.reason)
+        for a in PathwayActivity.objects.filter(pathway=pathway).select_related("definition")
+        .order_by("definition__order")
+    ]
+    return HandoverData(
+        today=today or timezone.localdate(), sharing_consent=sharing_consent_given(pathway),
+        child_name=child.full_name, birth_date=child.birth_date, admission_date=pathway.stay.admission_date,
+        discharge_date=pathway.stay.discharge_date, methodology=pathway.methodology.name,
+        organisation=child.organisation.name, steps=steps, safety=_safety(pathway), help_plan=_help_plan(pathway),
+        referrals=_referrals(pathway),
+    )

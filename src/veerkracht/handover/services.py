@@ -21,12 +21,16 @@ def log_handover_read(pathway: Pathway, *, actor: Any) -> None:
     record(actor=actor, action=Action.READ, obj=pathway, client=pathway.stay.person, detail="handover")
 
 
-def export_handover(data: HandoverData, *, actor: Any) -> bytes:
+def export_handover(pathway: Pathway, data: HandoverData, *, actor: Any) -> bytes:
     """The handover PDF for a next care provider; refused without consent for sharing; logged as an export."""
     from veerkracht.core.pdf import render_pdf
 
     if not data.sharing_consent:
         raise NoSharingConsent
-    pdf = render_pdf("handover/pdf.html", {"data": data, "made_by": actor})
-    record(actor=actor, action=Action.EXPORT, obj=data.pathway, client=data.child, detail="handover pdf")
+    from django.utils import translation
+
+    made_by = actor.get_full_name() or actor.get_username()
+    pdf = render_pdf("handover/pdf.html", {"data": data, "made_by": made_by,
+                                           "doc": {"rtl": translation.get_language_bidi(), "draft": False}})
+    record(actor=actor, action=Action.EXPORT, obj=pathway, client=pathway.stay.person, detail="handover pdf")
     return pdf

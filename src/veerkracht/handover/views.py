@@ -23,7 +23,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     pathway = get_pathway(request.user, pk)
     data = queries.handover_data(pathway)
     services.log_handover_read(pathway, actor=request.user)
-    return render(request, "handover/overview.html", {"data": data, "pathway": pathway, "person": data.child})
+    return render(request, "handover/overview.html", {"data": data, "pathway": pathway, "person": pathway.stay.person})
 
 
 @require_GET
@@ -33,7 +33,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     data = queries.handover_data(pathway)
     started = time.perf_counter()
     try:
-        document = services.export_handover(data, actor=request.user)
+        document = services.export_handover(pathway, data, actor=request.user)
     except services.NoSharingConsent:
         messages.error(request, _("The handover can only be made when consent for sharing information with a "
                                   "next care provider has been recorded."))

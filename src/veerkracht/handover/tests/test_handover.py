@@ -126,3 +126,25 @@ def test_the_overview_reads_in_a_fixed_number_of_queries(family, worker, client_
                                 sent_on=TODAY(), status_since=TODAY())
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(url)
+
+
+def test_the_document_gets_plain_values_only(family):
+    """No model object reaches the templates, so no template can reach the stay's location."""
+    import dataclasses
+
+    from django.db.models import Model
+
+    from veerkracht.handover.queries import handover_data
+
+    def walk(value):  # type: ignore[no-untyped-def]
+        assert not isinstance(value, Model), value
+        if dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    data = handover_data(family.pathway)
+    walk(data)
+    assert data.safety is not None and data.help_plan is not None and len(data.referrals) == 2
