@@ -239,6 +239,13 @@ def test_seed_demo_gives_pathways_in_realistic_states():
     assert set(SafetyPlan.objects.values_list("status", flat=True)) == {PlanStatus.DRAFT, PlanStatus.ADOPTED}
     kinds = {item.kind for item in followups(followup_pathways(leader), timezone.localdate())}
     assert "safety_review" in kinds  # the team leader sees a safety plan due for review
+    assert {"evaluation", "referral"} <= kinds  # help plans due for evaluation, referrals still open
+    from veerkracht.plans.models import Evaluation, GuidanceContact, HelpPlan
+    from veerkracht.referrals.models import Referral
+
+    assert set(HelpPlan.objects.values_list("status", flat=True)) == {"draft", "adopted"}
+    assert Evaluation.objects.exists() and GuidanceContact.objects.exists()
+    assert Referral.objects.filter(closed_on=None).exists() and Referral.objects.exclude(closed_on=None).exists()
     assert Notification.objects.filter(recipient=worker).exists()
     closed = Pathway.objects.exclude(closed_on=None)
     assert closed.exists()
