@@ -8,6 +8,9 @@ AppConfig.ready()::
 ``pathways`` is a queryset of the worker's (or the team's) pathways of children in care, already
 scoped; a provider reads with one query (or a fixed few), whatever the number of children, and
 yields only what is due within a week, overdue, or still open.
+
+The gedragswetenschapper gets the organisation's pathways but sees only the kinds that wait for her
+(adoptions, screening signals): a provider names them with ``register(provider, scientist_kinds=...)``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 Provider = Callable[[Any, datetime.date], Iterable["FollowUp"]]
 _PROVIDERS: list[Provider] = []
+SCIENTIST_KINDS: set[str] = set()  # the kinds the gedragswetenschapper sees on her worklist
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,10 @@ class FollowUp:
     url: str = ""
 
 
-def register(provider: Provider) -> None:
+def register(provider: Provider, *, scientist_kinds: tuple[str, ...] = ()) -> None:
     if provider not in _PROVIDERS:
         _PROVIDERS.append(provider)
+    SCIENTIST_KINDS.update(scientist_kinds)
 
 
 def unregister(provider: Provider) -> None:
@@ -41,13 +46,14 @@ def unregister(provider: Provider) -> None:
         _PROVIDERS.remove(provider)
 
 
-def followups(pathways: Any, today: datetime.date) -> list[FollowUp]:
-    """Every provider's items, most urgent first (overdue, due this week, open; then by date)."""
+def followups(pathways: Any, today: datetime.date, *, kinds: set[str] | None = None) -> list[FollowUp]:
+    """Every provider's items (only ``kinds`` when given), most urgent first (overdue, due this week,
+    open; then by date)."""
     from .queries import URGENCY
 
     items: list[FollowUp] = []
     for provider in _PROVIDERS:
-        items.extend(provider(pathways, today))
+        items.extend(item for item in provider(pathways, today) if kinds is None or item.kind in kinds)
     far = datetime.date.max
     return sorted(items, key=lambda f: (URGENCY.index(f.state), f.due_date or far, f.child.last_name, f.kind))
 

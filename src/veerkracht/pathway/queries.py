@@ -162,14 +162,26 @@ def worklist(user: Any, today: datetime.date | None = None) -> Worklist:
 
 def followup_pathways(user: Any) -> QuerySet[Pathway]:
     """The open pathways of children in care whose follow-up work is the user's: the team leader's
-    whole organisation, a worker's own children (as child worker or as the household's mentor)."""
+    and the gedragswetenschapper's whole organisation (she sees only the kinds that wait for her:
+    ``followup_kinds``), a worker's own children (as child worker or as the household's mentor)."""
     membership = getattr(user, "membership_or_none", None)
     if membership is None or membership.role not in CLIENT_ROLES:
         return Pathway.objects.none()
     qs = visible_pathways(user).filter(stay__discharge_date__isnull=True, closed_on__isnull=True)
-    if membership.role != Role.TEAMLEIDER:
+    if membership.role not in (Role.TEAMLEIDER, Role.GEDRAGSWETENSCHAPPER):
         qs = qs.filter(Q(stay__person__child_worker=user) | Q(stay__person__household__mentor=user))
     return qs
+
+
+def followup_kinds(user: Any) -> set[str] | None:
+    """The follow-up kinds shown to the user: for the gedragswetenschapper those that wait for her,
+    for everyone else all (None)."""
+    from .followups import SCIENTIST_KINDS
+
+    membership = getattr(user, "membership_or_none", None)
+    if membership is not None and membership.role == Role.GEDRAGSWETENSCHAPPER:
+        return set(SCIENTIST_KINDS)
+    return None
 
 
 def work_counts(user: Any, today: datetime.date | None = None) -> dict[str, int]:

@@ -11,8 +11,9 @@ class PlansConfig(AppConfig):
         from veerkracht.pathway import followups
         from veerkracht.pathway.timeline import register
 
-        from .followups import evaluations_due
+        from .followups import adoptions_due, evaluations_due
         from .timeline import entries
 
         register(entries)
         followups.register(evaluations_due)
+        followups.register(adoptions_due, scientist_kinds=("help_plan_adoption",))

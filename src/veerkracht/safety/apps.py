@@ -15,4 +15,4 @@ class SafetyConfig(AppConfig):
         from .timeline import entries
 
         register(entries)
-        followups.register(due_reviews)
+        followups.register(due_reviews, scientist_kinds=("safety_adoption", "safety_review"))

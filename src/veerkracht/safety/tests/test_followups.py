@@ -73,3 +73,24 @@ def test_one_query_for_any_number_of_plans(methodologies, worker, gw, location_a
         items = list(due_reviews(Pathway.objects.all(), TODAY()))
     assert {i.child.pk for i in items} == {c.pk for c in children}
     assert {i.state for i in items} == {"due_this_week"}
+
+
+def test_the_gedragswetenschapper_sees_the_organisations_plans_waiting_for_her(methodologies, worker, gw, location_a,
+                                                                              client_for):
+    """She is nobody's child worker: she gets every child of her organisation, but only what waits for her."""
+    from veerkracht.plans import services as plan_services
+
+    waiting, adopted = register(worker, location_a, admission=TODAY() - 20 * DAY, children=2, child_worker=worker)
+    _plan(waiting, worker)
+    _plan(adopted, worker, gw, review_in=3)
+    plan_services.do_save_help_plan(Pathway.objects.get(stay__person=adopted), child_view="Ik wil naar huis",
+                                    goals=[{"domain": "school", "description": "Naar school", "start_score": 4}],
+                                    parent_view="", expected_version=0, actor=worker)
+    client = client_for(gw)
+    (row,) = _rows(client, "safety_adoption")
+    assert waiting.full_name in row
+    assert len(_rows(client, "safety_review")) == 1
+    (row,) = _rows(client, "help_plan_adoption")
+    assert adopted.full_name in row
+    # the worker sees the same adoption items for her own children; the gedragswetenschapper no referrals etc.
+    assert len(_rows(client_for(worker), "help_plan_adoption")) == 1
