@@ -1,0 +1,280 @@
+"""The only way to write screenings and signals: atomic, permission-checked, audited (field names only).
+
+An administration is scored by the engine when it is saved and the result is stored with it; an
+incomplete questionnaire that the instrument's missing-answer rule cannot score is stored as
+invalid, with the engine's reason - never guessed. A valid result in a clinical band opens a signal
+in the same transaction. The gedragswetenschapper closes a signal with a decision and a reason; the
+decision "refer to trauma treatment" creates the referral (referrals app) in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from veerkracht.accounts.roles import Role
+from veerkracht.audit.models import Action
+from veerkracht.audit.services import record
+from veerkracht.clients.models import PARENT_KINDS, Person, PersonKind, age_on
+from veerkracht.core.concurrency import ConcurrentEditError, save_with_version
+from veerkracht.pathway import records
+from veerkracht.pathway.models import Pathway
+from veerkracht.pathway.services import check_can_edit, check_pathway_open
+
+from .models import Administration, Decision, Entry, Respondent, Signal, SignalStatus
+
+TEXT_MAX = 5000
+SCALE_SCORE_MAX = 10000  # no licensed scale score comes near this; a typo like 1500 for 15 is caught by the engine
+DECIDING_ROLES = frozenset({Role.GEDRAGSWETENSCHAPPER})
+PARENT_RESPONDENTS = (Respondent.PARENT_SELF,)
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip().replace("\r\n", "\n")
+
+
+def _one_line(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def instrument(instrument_id: str) -> Any:
+    """The engine's instrument definition (ValidationError when there is no such instrument)."""
+    from .engine.definitions import get
+
+    try:
+        return get(str(instrument_id or ""))
+    except KeyError:
+        raise ValidationError(_("This instrument is not known."), code="instrument") from None
+
+
+def parents_of(pathway: Pathway) -> list[Person]:
+    """The parents staying with the child (mother or other caregiver in the household), for the
+    instruments about the parent herself."""
+    child = pathway.stay.person
+    return list(Person.objects.filter(household_id=child.household_id, kind__in=[PersonKind.MOTHER,
+                                                                                  PersonKind.CAREGIVER])
+                .order_by("kind", "pk"))
+
+
+def _check_subject(pathway: Pathway, inst: Any, subject: Person | None, on: datetime.date) -> Person:
+    """The person the questionnaire is about: the child, or a parent of the household for an
+    instrument about the parent herself; the instrument must fit the person's age."""
+    child = pathway.stay.person
+    if inst.respondent in PARENT_RESPONDENTS:
+        if subject is None or subject.kind not in PARENT_KINDS or subject.household_id != child.household_id \
+                or subject.organisation_id != child.organisation_id:
+            raise ValidationError(_("Choose the parent this questionnaire is about."), code="subject")
+        age = age_on(subject.birth_date, on)
+        if age is not None and not inst.fits_age(age):
+            raise ValidationError(_("This questionnaire does not fit the parent's age."), code="age")
+        return subject
+    if subject is not None and subject.pk != child.pk:
+        raise ValidationError(_("This questionnaire is about the child."), code="subject")
+    age = age_on(child.birth_date, on)
+    if age is None:
+        raise ValidationError(_("Fill in the child's date of birth first: the scoring depends on the age."),
+                              code="age_unknown")
+    if not inst.fits_age(age):
+        raise ValidationError(
+            _("This questionnaire is meant for ages %(range)s; the child was %(age)s on that day.") % {
+                "range": age_range(inst), "age": age},
+            code="age")
+    return child
+
+
+def age_range(inst: Any) -> str:
+    if inst.max_age is None:
+        return _("%(min)s and older") % {"min": inst.min_age}
+    return f"{inst.min_age}-{inst.max_age}"
+
+
+def _check_date(pathway: Pathway, on: datetime.date | None) -> list[ValidationError]:
+    if on is None:
+        return [ValidationError(_("Fill in the date the questionnaire was filled in."), code="date")]
+    if on > timezone.localdate():
+        return [ValidationError(_("The date cannot lie in the future."), code="date_future")]
+    if on < pathway.stay.admission_date:
+        return [ValidationError(_("The date lies before the admission date."), code="date_early")]
+    return []
+
+
+def _clean_answers(inst: Any, answers: dict[str, Any] | None) -> dict[str, str]:
+    """Item answers by linkId; an empty answer is missing (the instrument's rule decides). An answer
+    that is not one of the item's options is refused, never mapped to something else."""
+    items = {item.link_id: item for item in inst.items}
+    unknown = set(answers or {}) - set(items)
+    if unknown:
+        raise ValidationError(_("The answers do not belong to this questionnaire."), code="answers")
+    cleaned: dict[str, str] = {}
+    for link_id, value in (answers or {}).items():
+        if value in (None, ""):
+            continue
+        codes = {option.code for option in items[link_id].options}
+        if str(value) not in codes:
+            raise ValidationError(_("Item %(number)s has an answer that is not one of its options.") % {
+                "number": items[link_id].number}, code="answer")
+        cleaned[link_id] = str(value)
+    if not cleaned:
+        raise ValidationError(_("Fill in the answers."), code="empty")
+    return cleaned
+
+
+def _clean_scale_scores(inst: Any, scores: dict[str, Any] | None) -> dict[str, int]:
+    scales = {scale.code: scale for scale in inst.scales}  # the engine sums the total from these
+    unknown = set(scores or {}) - set(scales)
+    if unknown:
+        raise ValidationError(_("The scale scores do not belong to this questionnaire."), code="scales")
+    cleaned: dict[str, int] = {}
+    for code, value in (scores or {}).items():
+        if value in (None, ""):
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(_("A scale score is a whole number."), code="scale_number") from None
+        scale = scales[code]
+        if not scale.min <= number <= scale.max:
+            raise ValidationError(_("%(scale)s lies between %(min)s and %(max)s.") % {
+                "scale": scale.label, "min": scale.min, "max": scale.max}, code="scale_range")
+        cleaned[code] = number
+    if not cleaned:
+        raise ValidationError(_("Fill in the scale scores."), code="empty")
+    return cleaned
+
+
+def _score(inst: Any, answers: dict[str, str], scale_scores: dict[str, int]) -> Any:
+    from .engine import scoring
+
+    try:
+        if inst.entry == Entry.SCALE_SCORES:
+            return scoring.score_scales(inst, scale_scores)
+        return scoring.score(inst, answers)
+    except (ValueError, KeyError) as exc:  # the engine refuses input it cannot score
+        raise ValidationError(_("These answers cannot be scored: %(reason)s") % {"reason": exc},
+                              code="score") from None
+
+
+def do_record_administration(
+    pathway: Pathway, *, instrument_id: str, administered_on: datetime.date | None, actor: Any,
+    answers: dict[str, Any] | None = None, scale_scores: dict[str, Any] | None = None,
+    subject: Person | None = None, note: str = "",
+) -> Administration:
+    """Store a completed questionnaire with its result; a clinical result opens a signal."""
+    child = pathway.stay.person
+    check_can_edit(actor, child)
+    check_pathway_open(pathway)
+    inst = instrument(instrument_id)
+    errors = _check_date(pathway, administered_on)
+    if errors:
+        raise ValidationError(errors)
+    person = _check_subject(pathway, inst, subject, administered_on)  # type: ignore[arg-type]
+    note = _text(note)
+    if len(note) > TEXT_MAX:
+        raise ValidationError(_("The text is too long."), code="length")
+    if inst.entry == Entry.SCALE_SCORES:
+        cleaned_answers, cleaned_scales = {}, _clean_scale_scores(inst, scale_scores)
+    else:
+        cleaned_answers, cleaned_scales = _clean_answers(inst, answers), {}
+    result = _score(inst, cleaned_answers, cleaned_scales)
+    with transaction.atomic():
+        administration = Administration.objects.create(
+            pathway=pathway, subject=person, instrument_id=inst.id, instrument_version=inst.version,
+            respondent=inst.respondent, entry=inst.entry, administered_on=administered_on,
+            answers=cleaned_answers, scale_scores=cleaned_scales, note=note,
+            valid=bool(result.valid), invalid_reason="" if result.valid else (result.reason or _("invalid")),
+            total=result.total, scales=dict(result.scales),
+            band=result.band.code if result.band is not None else "",
+            scale_bands={code: (band.code if band is not None else "") for code, band in result.scale_bands.items()},
+            clinical=bool(result.valid and result.clinical), missing=list(result.missing), created_by=actor,
+        )
+        record(actor=actor, action=Action.CREATE, obj=administration, client=person,
+               changed_fields=["instrument_id", "administered_on", "scale_scores" if cleaned_scales else "answers"]
+               + (["note"] if note else []),
+               detail=f"screening {inst.id} {'valid' if result.valid else 'invalid'}")
+        if administration.clinical:
+            signal = Signal.objects.create(administration=administration, opened_on=administered_on)
+            record(actor=actor, action=Action.CREATE, obj=signal, client=person, changed_fields=["status"],
+                   detail=f"screening signal {inst.id}")
+        records.do_record_progress(pathway, records.SCREENING, actor=actor)
+    return administration
+
+
+def check_decider(actor: Any) -> None:
+    if getattr(actor, "role", "") not in DECIDING_ROLES:
+        raise PermissionDenied
+
+
+def _referral_reason(administration: Administration, inst: Any, reason: str) -> str:
+    summary = _("Screening %(instrument)s on %(date)s: total %(total)s, above the cut-off.") % {
+        "instrument": inst.label if inst is not None else administration.instrument_id,
+        "date": administration.administered_on.strftime("%d-%m-%Y"), "total": administration.total}
+    return f"{summary}\n{reason}"
+
+
+def do_decide_signal(
+    signal: Signal, *, decision: str, reason: str, expected_version: int, actor: Any,
+    decided_on: datetime.date | None = None, to_whom: str = "",
+) -> Signal:
+    """The gedragswetenschapper closes the signal with a decision and a reason. "Refer to trauma
+    treatment" creates the referral (kind trauma treatment, sent on the day of the decision, to
+    ``to_whom``) in the same transaction.
+
+    A stale ``expected_version`` raises ConcurrentEditError and saves nothing."""
+    from veerkracht.referrals.models import ReferralKind
+    from veerkracht.referrals.services import do_create_referral
+
+    administration = signal.administration
+    pathway = administration.pathway
+    child = pathway.stay.person
+    check_can_edit(actor, child)
+    check_decider(actor)
+    check_pathway_open(pathway)
+    reason, to_whom = _text(reason), _one_line(to_whom)
+    today = timezone.localdate()
+    decided_on = decided_on or today
+    errors = []
+    if decision not in Decision.values:
+        errors.append(ValidationError(_("Choose a decision."), code="decision"))
+    if not reason:
+        errors.append(ValidationError(_("Give the reason for the decision."), code="reason"))
+    elif len(reason) > TEXT_MAX:
+        errors.append(ValidationError(_("The text is too long."), code="length"))
+    if decided_on > today:
+        errors.append(ValidationError(_("The date cannot lie in the future."), code="date_future"))
+    elif decided_on < administration.administered_on:
+        errors.append(ValidationError(_("The decision cannot lie before the screening."), code="date_early"))
+    if decision == Decision.TRAUMA_REFERRAL and not to_whom:
+        errors.append(ValidationError(_("Fill in the organisation the child is referred to."), code="to_whom"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Signal.objects.select_for_update().filter(pk=signal.pk).first()
+        if current is None or current.version != expected_version:
+            raise ConcurrentEditError(current)
+        if current.status != SignalStatus.OPEN:
+            raise ValidationError(_("This signal has already been decided."), code="decided")
+        referral = None
+        if decision == Decision.TRAUMA_REFERRAL:
+            try:
+                inst: Any = instrument(administration.instrument_id)
+            except ValidationError:
+                inst = None
+            referral = do_create_referral(
+                pathway, kind=ReferralKind.TRAUMA_TREATMENT, to_whom=to_whom, sent_on=decided_on, actor=actor,
+                reason=_referral_reason(administration, inst, reason))
+        signal.status, signal.decision, signal.reason = SignalStatus.DECIDED, decision, reason
+        signal.decided_by, signal.decided_on, signal.referral = actor, decided_on, referral
+        fields = ["status", "decision", "reason", "decided_by", "decided_on", "referral"]
+        save_with_version(signal, expected_version, fields)
+        record(actor=actor, action=Action.UPDATE, obj=signal, client=administration.subject,
+               changed_fields=fields if referral is not None else fields[:-1],
+               detail=f"screening signal decided: {decision}")
+    return signal
+
+
+def log_screening_read(pathway: Pathway, *, actor: Any, what: str = "screening", obj: Any = None) -> None:
+    record(actor=actor, action=Action.READ, obj=obj or pathway, client=pathway.stay.person, detail=what)
