@@ -1,4 +1,4 @@
-"""Screening app tests: methodologies loaded, a child of 10 with a pathway and a mother; users read
+"""Screening tests: methodologies loaded, a child of 10 with a pathway and a mother; users read
 English; three small throwaway instrument definitions (written here, loaded through the engine) so
 that the app's tests do not depend on the shipped instruments' numbers."""
 
@@ -97,9 +97,11 @@ def make_instruments() -> dict[str, definitions.Instrument]:
     return {d["id"]: definitions.load_definition(d) for d in (ptss, mood, scales)}
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def instruments(monkeypatch):  # type: ignore[no-untyped-def]
-    """The registry holds only the test instruments (the shipped ones have their own tests)."""
+    """The registry holds only the test instruments (the shipped ones have their own tests). The app's
+    test modules use it with ``pytestmark = [..., pytest.mark.usefixtures("instruments")]``; the
+    engine's tests in this folder read the shipped definitions."""
     found = make_instruments()
     monkeypatch.setattr(definitions, "registry", lambda: found)
     return found

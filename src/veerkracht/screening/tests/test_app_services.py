@@ -21,7 +21,7 @@ from veerkracht.referrals.models import Referral, ReferralKind, ReferralStatus
 from veerkracht.screening import services
 from veerkracht.screening.models import Administration, Decision, Signal, SignalStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instruments")]
 TODAY = timezone.localdate
 DAY = datetime.timedelta(days=1)
 
