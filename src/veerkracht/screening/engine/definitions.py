@@ -611,7 +611,7 @@ def registry() -> dict[str, Instrument]:
     a changed settings.VAR_DIR is picked up on the next call (the cache key includes the files' times)."""
     from . import texts
 
-    return _merged(texts.signature())
+    return dict(_merged(texts.signature()))  # a copy: a caller cannot change the cached registry
 
 
 @functools.lru_cache(maxsize=8)
