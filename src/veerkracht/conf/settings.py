@@ -300,6 +300,8 @@ BREAK_GLASS_MINUTES = int(os.environ.get("VEERKRACHT_BREAK_GLASS_MINUTES", "60")
 AUDIT_TRUSTED_PROXY_COUNT = int(os.environ.get("VEERKRACHT_TRUSTED_PROXIES", "0"))
 # Help plans are evaluated every this many weeks (project default 6, domain.md).
 VEERKRACHT_EVALUATION_WEEKS = int(os.environ.get("VEERKRACHT_EVALUATION_WEEKS", "6"))
+if not 1 <= VEERKRACHT_EVALUATION_WEEKS <= 52:
+    raise ImproperlyConfigured("VEERKRACHT_EVALUATION_WEEKS must be a number of weeks from 1 to 52")
 # Languages a child's safety plan can be printed in (language codes). Adding one needs only a
 # translation file in locale/<code>/LC_MESSAGES (e.g. ar, tr, pl, ti).
 VEERKRACHT_PLAN_LANGUAGES = _env_list("VEERKRACHT_PLAN_LANGUAGES", ["nl", "en"])

@@ -4,7 +4,9 @@ the help plan with its evaluations, and the referrals - read in a fixed number o
 Like the other documents, the handover is built from plain values (``HandoverData``): no model object
 reaches a template, so nothing about where the family stays can (the pathway comes from
 pathway.queries.get_pathway, which never loads the location's address). Screening results join this
-summary when the screening app lands (issue 6)."""
+summary when the screening app lands (issue 6). The handover names neither the organisation nor the
+location (where an organisation runs one shelter its name alone points to the place), and leaves
+out the child's code word."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from veerkracht.pathway.models import Pathway, PathwayActivity
 from veerkracht.plans.models import DOMAIN_ORDER, Domain, Evaluation, Goal, GoalScore, HelpPlan
 from veerkracht.referrals.models import Referral
 from veerkracht.safety.models import CONTENT_FIELDS, SafetyPlan
+
+HANDOVER_LEAVES_OUT = {"code_word"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,6 @@ class HandoverData:
     admission_date: datetime.date
     discharge_date: datetime.date | None
     methodology: str
-    organisation: str
     steps: list[StepLine]
     safety: SafetySummary | None = None
     help_plan: HelpSummary | None = None
@@ -123,7 +126,9 @@ def _safety(pathway: Pathway) -> SafetySummary | None:
     if revision is None:
         return None
     adopted_on = timezone.localdate(revision.adopted_at) if plan.adopted_revision and revision.adopted_at else None
-    parts = [Part(str(label), getattr(revision, name)) for name, label in CONTENT_FIELDS if getattr(revision, name)]
+    # the code word stays between the child and its safe persons: it is not handed over
+    parts = [Part(str(label), getattr(revision, name)) for name, label in CONTENT_FIELDS
+             if getattr(revision, name) and name not in HANDOVER_LEAVES_OUT]
     return SafetySummary(revision=revision.number, adopted_on=adopted_on,
                          review_date=plan.review_date if adopted_on else None, parts=parts)
 
@@ -178,7 +183,6 @@ def handover_data(pathway: Pathway, today: datetime.date | None = None) -> Hando
     return HandoverData(
         today=today or timezone.localdate(), sharing_consent=sharing_consent_given(pathway),
         child_name=child.full_name, birth_date=child.birth_date, admission_date=pathway.stay.admission_date,
-        discharge_date=pathway.stay.discharge_date, methodology=pathway.methodology.name,
-        organisation=child.organisation.name, steps=steps, safety=_safety(pathway), help_plan=_help_plan(pathway),
+        discharge_date=pathway.stay.discharge_date, methodology=pathway.methodology.name, steps=steps, safety=_safety(pathway), help_plan=_help_plan(pathway),
         referrals=_referrals(pathway),
     )

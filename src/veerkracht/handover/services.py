@@ -17,6 +17,10 @@ class NoSharingConsent(PermissionDenied):
     """The handover leaves the organisation only with consent for sharing."""
 
 
+class LocationInText(PermissionDenied):
+    """A text in the handover names a shelter location or its address: no PDF is made."""
+
+
 def log_handover_read(pathway: Pathway, *, actor: Any) -> None:
     record(actor=actor, action=Action.READ, obj=pathway, client=pathway.stay.person, detail="handover")
 
@@ -24,9 +28,12 @@ def log_handover_read(pathway: Pathway, *, actor: Any) -> None:
 def export_handover(pathway: Pathway, data: HandoverData, *, actor: Any) -> bytes:
     """The handover PDF for a next care provider; refused without consent for sharing; logged as an export."""
     from veerkracht.core.pdf import render_pdf
+    from veerkracht.organisations import secrecy
 
     if not data.sharing_consent:
         raise NoSharingConsent
+    if secrecy.document_mentions_location(pathway, data):
+        raise LocationInText
     from django.utils import translation
 
     made_by = actor.get_full_name() or actor.get_username()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from veerkracht.accounts.decorators import role_required
+from veerkracht.organisations import secrecy
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.services import EDITING_ROLES
 
@@ -37,6 +38,9 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     except services.NoSharingConsent:
         messages.error(request, _("The handover can only be made when consent for sharing information with a "
                                   "next care provider has been recorded."))
+        return redirect("handover:overview", pk=pathway.pk)
+    except services.LocationInText:
+        messages.error(request, str(secrecy.DOCUMENT_REFUSED))
         return redirect("handover:overview", pk=pathway.pk)
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="overdracht-{pathway.pk}.pdf"'

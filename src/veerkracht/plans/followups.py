@@ -28,9 +28,11 @@ def evaluations_due(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
 
 
 def adoptions_due(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
-    """Draft plans of the given pathways (one query)."""
-    drafts = (HelpPlan.objects.filter(pathway__in=pathways, status=PlanStatus.DRAFT)
-              .select_related("pathway__stay__person").order_by("pk"))
+    """Draft plans of the given pathways with at least one current goal (one query): a plan without
+    goals cannot be adopted yet."""
+    drafts = (HelpPlan.objects.filter(pathway__in=pathways, status=PlanStatus.DRAFT,
+                                      goals__isnull=False, goals__ended_on__isnull=True)
+              .distinct().select_related("pathway__stay__person").order_by("pk"))
     for plan in drafts:
         yield FollowUp(
             child=plan.pathway.stay.person, kind="help_plan_adoption",

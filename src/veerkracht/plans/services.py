@@ -18,11 +18,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from veerkracht.accounts.roles import Role
 from veerkracht.audit.models import Action as AuditAction
 from veerkracht.audit.services import record
 from veerkracht.core.concurrency import ConcurrentEditError, save_with_version
+from veerkracht.organisations import secrecy
 from veerkracht.pathway import records
 from veerkracht.pathway.models import Pathway
 from veerkracht.pathway.services import check_can_edit, check_pathway_open
@@ -44,6 +46,7 @@ from .models import (
 
 TEXT_MAX = 10000
 WHO_MAX = 200
+ACTION_LABELS = {"who": gettext_lazy("Who"), "what": gettext_lazy("What")}
 ADOPTING_ROLES = frozenset({Role.GEDRAGSWETENSCHAPPER})
 VIEW_NAMES = ("child_view", "parent_view")
 
@@ -61,6 +64,17 @@ def _text(value: Any) -> str:
 def _check_length(values: Iterable[str], errors: list[ValidationError]) -> None:
     if any(len(v) > TEXT_MAX for v in values):
         errors.append(ValidationError(_("The text is too long."), code="length"))
+
+
+def _check_location(pathway: Pathway, values: Mapping[str, str], errors: list[ValidationError]) -> None:
+    """Text that names a shelter location or its address is refused (it could reach a PDF)."""
+    labels = {"child_view": _("The child's view"), "parent_view": _("The parent's view"), "notes": _("Notes"),
+              "with_whom": _("With whom")}
+    labels.update({name: _("Goal %(number)s") % {"number": name.split()[1]} for name in values
+                   if name.startswith("goal ")})
+    error = secrecy.location_error(pathway, values, labels)
+    if error is not None:
+        errors.append(error)
 
 
 def score_value(value: Any) -> int:
@@ -127,10 +141,12 @@ def _goal_inputs(goals: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, Any
 
 
 def _has_history(goal_ids: list[int]) -> set[int]:
-    """The goals (of these) that were scored at an evaluation or served by a guidance contact."""
+    """The goals (of these) that were scored at an evaluation, served by a guidance contact or have
+    actions: they are ended, never deleted, so their history stays."""
     scored = set(GoalScore.objects.filter(goal_id__in=goal_ids).values_list("goal_id", flat=True))
     served = set(GuidanceContact.goals.through.objects.filter(goal_id__in=goal_ids).values_list("goal_id", flat=True))
-    return scored | served
+    acted = set(Action.objects.filter(goal_id__in=goal_ids).values_list("goal_id", flat=True))
+    return scored | served | acted
 
 
 # --- the plan --------------------------------------------------------------------------------------
@@ -150,6 +166,8 @@ def do_save_help_plan(
     views = {"child_view": _text(child_view), "parent_view": _text(parent_view)}
     inputs, errors = _goal_inputs(goals)
     _check_length(views.values(), errors)
+    _check_location(pathway, {**views, **{f"goal {i}": g.get("description", "") for i, g in enumerate(inputs, 1)}},
+                    errors)
     if expected_version == 0 and not errors and not any(views.values()) \
             and not any(not g["remove"] for g in inputs):
         errors.append(ValidationError(_("Add at least one goal or record a view."), code="empty"))
@@ -183,6 +201,14 @@ def do_save_help_plan(
             names = [n for n in ("domain", "description", "start_score") if getattr(goal, n) != g[n]]
             if names:
                 changed_goals.append((goal, g, names))
+        scored = set(GoalScore.objects.filter(goal__in=[goal for goal, _g, _n in changed_goals])
+                     .values_list("goal_id", flat=True))
+        locked = [goal for goal, _g, names in changed_goals
+                  if goal.pk in scored and {"domain", "start_score"} & set(names)]
+        if locked:
+            raise ValidationError(
+                _("A goal that has been scored at an evaluation keeps its life domain and its score at the start. "
+                  "End it and add a new goal instead."), code="goal_scored")
         changed_views = [n for n in VIEW_NAMES if getattr(plan, n) != views[n]] if not created else \
             [n for n in VIEW_NAMES if views[n]]
         if not created and not (added or removed or changed_goals or changed_views):
@@ -243,7 +269,10 @@ def do_adopt_help_plan(
         if not current.goals.filter(ended_on__isnull=True).exists():
             raise ValidationError(_("Add at least one goal before adopting the help plan."), code="no_goals")
         plan.status, plan.adopted_on, plan.adopted_by = PlanStatus.ADOPTED, adopted_on, actor
-        plan.next_evaluation_on = adopted_on + evaluation_interval()
+        # a re-adoption (after a change) never postpones an evaluation that was already due
+        first_due = adopted_on + evaluation_interval()
+        plan.next_evaluation_on = min(current.next_evaluation_on, first_due) if current.next_evaluation_on \
+            else first_due
         save_with_version(plan, expected_version, ["status", "adopted_on", "adopted_by", "next_evaluation_on"])
         record(actor=actor, action=AuditAction.UPDATE, obj=plan, client=child,
                changed_fields=["status", "adopted_on", "adopted_by", "next_evaluation_on"],
@@ -282,9 +311,11 @@ def do_add_action(
     check_can_edit(actor, child)
     check_pathway_open(pathway)
     values = _action_values(who, what, due_on, None)
-    if goal.ended_on is not None:
-        raise ValidationError(_("This goal has ended; add actions to a current goal."), code="goal_ended")
+    secrecy.check_no_location(pathway, {"who": values["who"], "what": values["what"]}, ACTION_LABELS)
     with transaction.atomic():
+        locked = Goal.objects.select_for_update().filter(pk=goal.pk).first()
+        if locked is None or locked.ended_on is not None:
+            raise ValidationError(_("This goal has ended; add actions to a current goal."), code="goal_ended")
         action = Action.objects.create(goal=goal, created_by=actor, **values)
         record(actor=actor, action=AuditAction.CREATE, obj=action, client=child,
                changed_fields=[n for n, v in values.items() if v not in ("", None)], detail="help plan action")
@@ -301,6 +332,7 @@ def do_update_action(
     check_can_edit(actor, child)
     check_pathway_open(pathway)
     values = _action_values(who, what, due_on, done_on)
+    secrecy.check_no_location(pathway, {"who": values["who"], "what": values["what"]}, ACTION_LABELS)
     changed = [n for n, v in values.items() if getattr(action, n) != v]
     with transaction.atomic():
         current = Action.objects.select_for_update().filter(pk=action.pk).first()
@@ -333,6 +365,7 @@ def do_record_evaluation(
                          before=_("The evaluation date lies before the admission date."),
                          missing=_("Fill in the date of the evaluation."))
     _check_length(texts.values(), errors)
+    _check_location(pathway, texts, errors)
     given: dict[int, int] = {}
     bad_score = False
     for goal_id, value in scores.items():
@@ -403,6 +436,7 @@ def do_record_guidance_contact(
     if len(with_whom) > WHO_MAX:
         errors.append(ValidationError(_("With whom: the text is too long."), code="with_whom"))
     _check_length([notes], errors)
+    _check_location(pathway, {"with_whom": with_whom, "notes": notes}, errors)
     try:
         wanted = {int(g) for g in goal_ids}
     except (TypeError, ValueError):

@@ -18,6 +18,7 @@ from veerkracht.accounts.decorators import role_required
 from veerkracht.accounts.roles import Role
 from veerkracht.clients.views import _error_items
 from veerkracht.core.concurrency import ConcurrentEditError
+from veerkracht.organisations import secrecy
 from veerkracht.pathway import records
 from veerkracht.pathway.models import PathwayActivity
 from veerkracht.pathway.queries import get_pathway
@@ -310,6 +311,9 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("There is no help plan to print yet: save the plan first."))
         return redirect("plans:plan", pk=pathway.pk)
     document = documents.build_document(data, child=pathway.stay.person)
+    if secrecy.document_mentions_location(pathway, document):
+        messages.error(request, str(secrecy.DOCUMENT_REFUSED))
+        return redirect("plans:plan", pk=pathway.pk)
     services.log_help_plan_export(pathway, actor=request.user, obj=data.plan)
     started = time.perf_counter()
     content = documents.render(document)

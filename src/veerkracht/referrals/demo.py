@@ -47,7 +47,7 @@ FALLBACK = SCENARIOS[0]
 TO_WHOM = {
     ReferralKind.TRAUMA_TREATMENT: ["Traumacentrum Kind en Jeugd", "Praktijk Veilig Verder", "GGZ Jeugd De Brug"],
     ReferralKind.YOUTH_CARE: ["Jeugdhulp Midden", "Wijkteam Noord", "Stichting Jeugdzorg De Horizon"],
-    ReferralKind.GP: ["Huisartsenpraktijk De Linde", "Gezondheidscentrum Oost"],
+    ReferralKind.GP: ["Huisartsenpraktijk De Esch", "Gezondheidscentrum Oost"],
     ReferralKind.SCHOOL_SUPPORT: ["Intern begeleider van de school", "Samenwerkingsverband Passend Onderwijs"],
     ReferralKind.OTHER: ["Praktijk voor speltherapie Het Speelhuis", "Logopediepraktijk Klank"],
 }

@@ -2,7 +2,8 @@
 
 Every open referral is an item until someone closes it - a declined one too, for the worker must
 find other help. A referral still "sent" after SENT_ANSWER_DAYS, or on the waiting list for more
-than WAITING_LIST_WEEKS, is overdue: time to call the organisation."""
+than WAITING_LIST_WEEKS, or accepted without the help starting for ACCEPTED_START_WEEKS, is overdue:
+time to call the organisation."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .models import Referral, ReferralStatus
 KIND = "referral"
 SENT_ANSWER_DAYS = 14  # an answer is expected within two weeks of sending
 WAITING_LIST_WEEKS = 6  # after six weeks on a waiting list, ask again or look for other help
+ACCEPTED_START_WEEKS = 6  # accepted, but no start date or waiting list after six weeks: ask
 
 
 def follow_up_date(referral: Referral) -> datetime.date | None:
@@ -29,6 +31,8 @@ def follow_up_date(referral: Referral) -> datetime.date | None:
         return referral.sent_on + datetime.timedelta(days=SENT_ANSWER_DAYS)
     if referral.status == ReferralStatus.WAITING:
         return referral.status_since + datetime.timedelta(weeks=WAITING_LIST_WEEKS)
+    if referral.status == ReferralStatus.ACCEPTED:
+        return referral.status_since + datetime.timedelta(weeks=ACCEPTED_START_WEEKS)
     return None
 
 

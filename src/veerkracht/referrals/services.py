@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from veerkracht.audit.models import Action
 from veerkracht.audit.services import record
 from veerkracht.core.concurrency import ConcurrentEditError, save_with_version
+from veerkracht.organisations import secrecy
 from veerkracht.pathway.models import Pathway
 from veerkracht.pathway.services import check_can_edit, check_pathway_open
 
@@ -45,14 +46,15 @@ def _text(value: Any) -> str:
 
 
 def _mentions_shelter_address(pathway: Pathway, to_whom: str) -> bool:
-    """Whether ``to_whom`` contains a line of the secret address of the child's location. The
-    address is only compared here, never shown or returned."""
-    from veerkracht.organisations.models import Location
+    """Whether ``to_whom`` names a location of the child's organisation or a part of its secret
+    address (organisations.secrecy; the address is only compared, never shown or returned)."""
+    return bool(secrecy.fields_mentioning_location(pathway, {"to_whom": to_whom}))
 
-    address = Location.objects.filter(pk=pathway.stay.location_id).values_list("address", flat=True).first() or ""
-    text = to_whom.casefold()
-    parts = [_one_line(line).casefold() for line in str(address).splitlines()]
-    return any(len(part) >= ADDRESS_PART_MIN and part in text for part in parts)
+
+def _location_errors(pathway: Pathway, **texts: str) -> list[ValidationError]:
+    labels = {"other_kind": _("Other kind of help"), "reason": _("Reason for the referral"), "note": _("Note")}
+    error = secrecy.location_error(pathway, texts, labels)
+    return [error] if error is not None else []
 
 
 def _check_date(value: datetime.date | None, *, today: datetime.date, earliest: datetime.date,
@@ -86,6 +88,7 @@ def _referral_values(pathway: Pathway, *, kind: str, to_whom: str, reason: str =
             code="to_whom_address"))
     if len(reason) > TEXT_MAX:
         errors.append(ValidationError(_("The text is too long."), code="length"))
+    errors += _location_errors(pathway, other_kind=other_kind, reason=reason)
     errors += _check_date(sent_on, today=timezone.localdate(), earliest=pathway.stay.admission_date,
                           earliest_message=_("The referral cannot be sent before the admission date."))
     if errors:
@@ -107,6 +110,7 @@ def do_create_referral(
     note = _text(note)
     if len(note) > TEXT_MAX:
         raise ValidationError(_("The text is too long."), code="length")
+    secrecy.check_no_location(pathway, {"note": note}, {"note": _("Note")})
     with transaction.atomic():
         referral = Referral.objects.create(pathway=pathway, status=ReferralStatus.SENT, status_since=sent_on,
                                            created_by=actor, **values)
@@ -155,6 +159,7 @@ def do_change_referral_status(
             errors.append(ValidationError(_("Describe the reason for closing in the note."), code="note"))
         if len(note) > TEXT_MAX:
             errors.append(ValidationError(_("The text is too long."), code="length"))
+        errors += _location_errors(pathway, note=note)
         if on is not None and on < current.sent_on:
             errors += [ValidationError(_("The date cannot lie before the date the referral was sent."),
                                        code="date_early")]

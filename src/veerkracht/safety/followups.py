@@ -22,16 +22,18 @@ def due_reviews(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
     plans = (
         SafetyPlan.objects.filter(pathway__in=pathways)
         .exclude(status=PlanStatus.ADOPTED, review_date__gt=soon)
+        .exclude(status=PlanStatus.ADOPTED, review_date__isnull=True)
         .select_related("pathway__stay__person")
         .order_by("pk")
     )
     for plan in plans:
         url = reverse("safety:plan", kwargs={"pk": plan.pathway_id})
         child = plan.pathway.stay.person
-        if plan.status == PlanStatus.ADOPTED:
+        if plan.review_date is not None and plan.review_date <= soon:
+            # also while a changed plan waits for its new adoption: the review stays due
             yield FollowUp(child=child, kind="safety_review", title=gettext("Review the safety plan"),
                            state=state_for(plan.review_date, today), due_date=plan.review_date, url=url)
-        else:
+        if plan.status != PlanStatus.ADOPTED:
             yield FollowUp(child=child, kind="safety_adoption",
                            title=gettext("Safety plan waits for adoption by the gedragswetenschapper"),
                            state=OPEN, url=url)

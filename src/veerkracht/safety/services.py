@@ -19,11 +19,13 @@ from veerkracht.accounts.roles import Role
 from veerkracht.audit.models import Action
 from veerkracht.audit.services import record
 from veerkracht.core.concurrency import ConcurrentEditError, save_with_version
+from veerkracht.organisations import secrecy
 from veerkracht.pathway import records
 from veerkracht.pathway.models import Pathway
 from veerkracht.pathway.services import check_can_edit, check_pathway_open
 
 from .models import (
+    CONTENT_LABELS,
     CONTENT_NAMES,
     PlanLanguage,
     PlanStatus,
@@ -69,6 +71,7 @@ def do_save_safety_plan(
     check_can_edit(actor, child)
     check_pathway_open(pathway)
     values = _content(content)
+    secrecy.check_no_location(pathway, values, CONTENT_LABELS)
     if language is not None and language not in PlanLanguage.values:
         raise ValidationError(_("Choose the language of the plan."), code="language")
     with transaction.atomic():

@@ -16,6 +16,7 @@ from veerkracht.accounts.decorators import role_required
 from veerkracht.accounts.roles import Role
 from veerkracht.clients.views import _error_items
 from veerkracht.core.concurrency import ConcurrentEditError
+from veerkracht.organisations import secrecy
 from veerkracht.pathway import records
 from veerkracht.pathway.models import PathwayActivity
 from veerkracht.pathway.queries import get_pathway
@@ -159,6 +160,9 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = documents.document_for(safety_plan, version=version, child=child) if safety_plan else None
     if document is None:
         messages.error(request, _("There is no safety plan to print yet: save the plan first."))
+        return redirect("safety:plan", pk=pathway.pk)
+    if secrecy.document_mentions_location(pathway, document):
+        messages.error(request, str(secrecy.DOCUMENT_REFUSED))
         return redirect("safety:plan", pk=pathway.pk)
     services.log_safety_export(pathway, actor=request.user, version=version, obj=safety_plan)
     started = time.perf_counter()

@@ -353,3 +353,47 @@ def test_reading_the_plan_and_its_document_takes_a_fixed_number_of_queries(long_
         assert document.scores.rows[0].scores == [1, 2, 3, 4]
         assert len(document.contacts) == 4 and document.contact_minutes == 120
         assert all(len(c.goals.all()) == 2 for c in document.contacts)
+
+
+# --- review fixes: history and the evaluation cycle ------------------------------------------------
+def test_re_adoption_never_postpones_an_evaluation_that_is_due(long_stay, worker, gw):
+    make(long_stay, worker)
+    adopt(long_stay, gw, on=TODAY() - 60 * DAY)  # the first evaluation was due 18 days ago
+    stored = plan(long_stay)
+    first = stored.goals.get()
+    services.do_save_help_plan(long_stay, expected_version=stored.version, actor=worker,
+                               goals=[{"id": first.pk, "domain": "safety", "description": "Anders verwoord",
+                                       "start_score": 3}])
+    adopt(long_stay, gw)
+    assert plan(long_stay).next_evaluation_on == TODAY() - 18 * DAY  # still overdue, not six weeks ahead
+
+
+def test_a_goal_with_actions_is_ended_not_deleted(pathway, worker):
+    make(pathway, worker)
+    stored = plan(pathway)
+    first = stored.goals.get()
+    services.do_add_action(first, who="Kinderwerker", what="Wekelijks gesprek", actor=worker)
+    services.do_save_help_plan(pathway, expected_version=stored.version, actor=worker,
+                               goals=[{"id": first.pk, "remove": True}, goal("school", "Naar school", 2)])
+    first.refresh_from_db()
+    assert first.ended_on == TODAY() and first.actions.count() == 1
+
+
+def test_a_scored_goal_keeps_its_domain_and_start_score(long_stay, worker, gw):
+    make(long_stay, worker)
+    adopt(long_stay, gw, on=TODAY() - 60 * DAY)
+    evaluate(long_stay, worker, TODAY() - 10 * DAY, score=6)
+    stored = plan(long_stay)
+    first = stored.goals.get()
+    for change in ({"start_score": 5}, {"domain": "school"}):
+        with pytest.raises(ValidationError) as exc:
+            services.do_save_help_plan(long_stay, expected_version=stored.version, actor=worker,
+                                       goals=[{"id": first.pk, "domain": "safety", "description": first.description,
+                                               "start_score": 3, **change}])
+        assert exc.value.code == "goal_scored"
+    first.refresh_from_db()
+    assert (first.domain, first.start_score) == ("safety", 3)
+    # the wording may still be sharpened
+    services.do_save_help_plan(long_stay, expected_version=stored.version, actor=worker,
+                               goals=[{"id": first.pk, "domain": "safety", "description": "Beter verwoord",
+                                       "start_score": 3}])

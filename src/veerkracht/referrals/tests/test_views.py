@@ -12,7 +12,7 @@ from veerkracht.accounts.roles import Role
 from veerkracht.audit.models import AuditEvent
 from veerkracht.pathway.models import Pathway
 from veerkracht.referrals import services
-from veerkracht.referrals.followups import SENT_ANSWER_DAYS, WAITING_LIST_WEEKS
+from veerkracht.referrals.followups import ACCEPTED_START_WEEKS, SENT_ANSWER_DAYS, WAITING_LIST_WEEKS
 from veerkracht.referrals.models import ClosingReason, Referral, ReferralKind, ReferralStatus
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_add_a_referral_through_the_form(pathway, worker, client_for):
     response = client.post(url, {"kind": "gp", "to_whom": "Huisarts", "sent_on": (TODAY() + DAY).isoformat()})
     assert "The date cannot lie in the future." in response.content.decode()
     assert not Referral.objects.exists()
-    response = client.post(url, {"kind": "gp", "to_whom": "Huisartsenpraktijk De Linde",
+    response = client.post(url, {"kind": "gp", "to_whom": "Huisartsenpraktijk De Esch",
                                  "sent_on": TODAY().strftime("%d-%m-%Y"), "reason": "Buikpijn"})
     assert response.status_code == 302
     referral = Referral.objects.get()
@@ -176,17 +176,19 @@ def test_worklist_shows_open_referrals_overdue_when_unanswered_or_long_on_the_wa
     change(declined, worker, S.DECLINED, days_ago=30)
     done = create(pathway, worker, days_ago=40, kind=ReferralKind.GP)
     change(done, worker, S.CLOSED, closing_reason=ClosingReason.COMPLETED)
+    accepted_long_ago = create(pathway, worker, days_ago=60, kind=ReferralKind.YOUTH_CARE)
+    change(accepted_long_ago, worker, S.ACCEPTED, days_ago=ACCEPTED_START_WEEKS * 7 + 1)
 
     rows = _worklist(client_for(worker))
     by_url = {r.pk: next(row for row in rows if f"/verwijzingen/verwijzing/{r.pk}/" in row)
-              for r in (fresh, unanswered, long_wait, short_wait, declined)}
-    assert len(rows) == 5  # the closed one is gone
+              for r in (fresh, unanswered, long_wait, short_wait, declined, accepted_long_ago)}
+    assert len(rows) == 6  # the closed one is gone
     assert not any(f"/verwijzingen/verwijzing/{done.pk}/" in row for row in rows)
     assert "Referral to school support: sent" in by_url[unanswered.pk]
     assert "Referral to youth care: waiting list" in by_url[long_wait.pk]
     assert "Referral to Speltherapie: declined" in by_url[declined.pk]
     overdue = {pk for pk, row in by_url.items() if "status--overdue" in row}
-    assert overdue == {unanswered.pk, long_wait.pk}
+    assert overdue == {unanswered.pk, long_wait.pk, accepted_long_ago.pk}  # accepted, but no start after 6 weeks
     assert (unanswered.sent_on + SENT_ANSWER_DAYS * DAY).strftime("%d-%m-%Y") in by_url[unanswered.pk]
     assert rows.index(by_url[unanswered.pk]) < rows.index(by_url[fresh.pk])  # overdue first
 

@@ -94,3 +94,16 @@ def test_the_gedragswetenschapper_sees_the_organisations_plans_waiting_for_her(m
     assert adopted.full_name in row
     # the worker sees the same adoption items for her own children; the gedragswetenschapper no referrals etc.
     assert len(_rows(client_for(worker), "help_plan_adoption")) == 1
+
+
+def test_a_changed_plan_keeps_its_overdue_review_on_the_worklist(methodologies, worker, gw, location_a, client_for):
+    (child,) = register(worker, location_a, admission=TODAY() - 200 * DAY, child_worker=worker)
+    pathway = _plan(child, worker, gw, review_in=10)
+    SafetyPlan.objects.filter(pathway=pathway).update(review_date=TODAY() - 5 * DAY)
+    stored = SafetyPlan.objects.get(pathway=pathway)
+    services.do_save_safety_plan(pathway, content={"risks": "Nieuw risico"}, expected_version=stored.version,
+                                 actor=worker)
+    client = client_for(worker)
+    (row,) = _rows(client, "safety_review")
+    assert "status--overdue" in row
+    assert len(_rows(client, "safety_adoption")) == 1
