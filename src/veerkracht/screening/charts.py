@@ -18,8 +18,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 190, 16, 44
+WIDTH, HEIGHT = 900, 300  # drawn for the width of the page; it scales with it (width 100%)
+LEFT, RIGHT, TOP, BOTTOM = 52, 250, 18, 48
+LINE_HEIGHT = 16
+LABEL_CHARS = 30  # a band's name is wrapped into at most two lines of this many characters
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 INK, MUTED, LINE, CLINICAL_FILL = "#1b1f24", "#4a5360", "#0b5c6b", "#f6dcdc"
 MAX_DATE_LABELS = 6
@@ -60,7 +62,7 @@ def line_chart(points: Sequence[Point], *, low: int, high: int, bands: Sequence[
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="screening-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, \'DejaVu Sans\', sans-serif" font-size="12" '
+        f'font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, \'DejaVu Sans\', sans-serif" font-size="14" '
         f'data-chart="{escape(chart_id)}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_describe(points, bands))}</desc>',
@@ -69,7 +71,8 @@ def line_chart(points: Sequence[Point], *, low: int, high: int, bands: Sequence[
         f'stroke-opacity="0.35"/></pattern></defs>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
-    # the bands: the clinical ones tinted and hatched; every band named at its edge
+    # the bands: the clinical ones tinted and hatched; every band named beside it
+    labels: list[tuple[float, list[str]]] = []
     for band in bands:
         top, bottom = _y(min(band.high, high) + 0.5, low, high), _y(max(band.low, low) - 0.5, low, high)
         top, bottom = max(TOP, top), min(TOP + PLOT_H, bottom)
@@ -82,9 +85,9 @@ def line_chart(points: Sequence[Point], *, low: int, high: int, bands: Sequence[
             y = _y(band.low - 0.5, low, high)
             parts.append(f'<line x1="{LEFT}" y1="{_n(y)}" x2="{LEFT + PLOT_W}" y2="{_n(y)}" stroke="{MUTED}" '
                          f'stroke-dasharray="4 3"/>')
-        label = f"{band.low}-{band.high}: {band.label}" + (f" ({_('clinical')})" if band.clinical else "")
-        middle = (top + bottom) / 2 + 4
-        parts.append(f'<text x="{LEFT + PLOT_W + 8}" y="{_n(middle)}" fill="{INK}">{escape(_short(label))}</text>')
+        lines = _wrap(str(band.label) + (f" ({_('clinical')})" if band.clinical else ""))
+        labels.append(((top + bottom) / 2 + 5 - LINE_HEIGHT / 2 * (len(lines) - 1), lines))
+    parts += _band_labels(labels)
     # axes and the scale's ends
     parts.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + PLOT_H}" stroke="{INK}"/>')
     parts.append(f'<line x1="{LEFT}" y1="{TOP + PLOT_H}" x2="{LEFT + PLOT_W}" y2="{TOP + PLOT_H}" stroke="{INK}"/>')
@@ -129,8 +132,30 @@ def line_chart(points: Sequence[Point], *, low: int, high: int, bands: Sequence[
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped, every number formatted
 
 
-def _short(text: str, limit: int = 28) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+def _band_labels(labels: list[tuple[float, list[str]]]) -> list[str]:
+    """The bands' names beside the plot, from the top down, moved apart where narrow bands would
+    make them overlap."""
+    parts, free_from = [], 0.0
+    for y, lines in sorted(labels, key=lambda label: label[0]):
+        y = max(y, free_from)
+        spans = "".join(f'<tspan x="{LEFT + PLOT_W + 10}" dy="{0 if i == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
+                        for i, line in enumerate(lines))
+        parts.append(f'<text x="{LEFT + PLOT_W + 10}" y="{_n(y)}" fill="{INK}">{spans}</text>')
+        free_from = y + LINE_HEIGHT * len(lines) + 2
+    return parts
+
+
+def _wrap(text: str) -> list[str]:
+    """At most two lines of LABEL_CHARS characters (the rest shortened with an ellipsis)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return [line if len(line) <= LABEL_CHARS else line[: LABEL_CHARS - 1].rstrip() + "\u2026" for line in lines]
 
 
 def _date_label_indexes(count: int) -> set[int]:
