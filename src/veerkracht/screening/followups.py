@@ -19,7 +19,7 @@ from veerkracht.pathway.followups import FollowUp
 from veerkracht.pathway.queries import DUE_THIS_WEEK, OVERDUE
 
 from .models import Signal
-from .queries import known_instrument, open_signals
+from .queries import known_instrument, open_signals, registry
 
 KIND = "screening_signal"
 DECIDE_WITHIN_DAYS = 7
@@ -30,9 +30,10 @@ def decide_by(signal: Signal) -> datetime.date:
     return signal.opened_on + datetime.timedelta(days=DECIDE_WITHIN_DAYS)
 
 
-def title(signal: Signal) -> str:
+def title(signal: Signal, instruments: dict[str, Any] | None = None) -> str:
     administration = signal.administration
-    inst = known_instrument(administration.instrument_id)
+    inst = (instruments.get(administration.instrument_id) if instruments is not None
+            else known_instrument(administration.instrument_id))
     name = inst.label if inst is not None else administration.instrument_id
     if administration.subject_id != administration.pathway.stay.person_id:
         return gettext("Screening of the parent above the cut-off (%(instrument)s): decide on the follow-up") % {
@@ -42,10 +43,11 @@ def title(signal: Signal) -> str:
 
 def signals_due(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
     """One item per open signal of these pathways (one query)."""
+    instruments = registry()  # once, not per signal
     for signal in open_signals(pathways):
         due = decide_by(signal)
         yield FollowUp(
-            child=signal.administration.pathway.stay.person, kind=KIND, title=title(signal),
+            child=signal.administration.pathway.stay.person, kind=KIND, title=title(signal, instruments),
             state=OVERDUE if today > due else DUE_THIS_WEEK, due_date=due,
             url=reverse("screening:signal", kwargs={"pk": signal.pk}),
         )

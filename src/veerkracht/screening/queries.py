@@ -100,13 +100,16 @@ def parent_instruments() -> list[Any]:
                   key=lambda inst: inst.label)
 
 
-def known_instrument(instrument_id: str) -> Any | None:
-    from .engine.definitions import get
+def registry() -> dict[str, Any]:
+    """All instruments by id (the engine's registry; no query)."""
+    from .engine import definitions
 
-    try:
-        return get(instrument_id)
-    except KeyError:
-        return None
+    return definitions.registry()
+
+
+def known_instrument(instrument_id: str) -> Any | None:
+    """The instrument, or None when its definition is no longer shipped (its results stay readable)."""
+    return registry().get(instrument_id)
 
 
 @dataclass
@@ -129,10 +132,11 @@ class Course:
 
 def courses(administrations: Iterable[Administration]) -> list[Course]:
     """Administrations grouped per instrument and person (no query)."""
+    instruments = registry()
     groups: dict[tuple[str, int], Course] = {}
     for adm in administrations:
         key = (adm.instrument_id, adm.subject_id)
         if key not in groups:
-            groups[key] = Course(adm.instrument_id, known_instrument(adm.instrument_id), adm.subject)
+            groups[key] = Course(adm.instrument_id, instruments.get(adm.instrument_id), adm.subject)
         groups[key].administrations.append(adm)
     return sorted(groups.values(), key=lambda c: (c.subject.kind != "child", c.title.casefold()))

@@ -1,5 +1,5 @@
-"""Timeline entries of screenings: each administration (instrument and whether it lies above the
-cut-off or is invalid) and each signal decided (two queries; no answers, no notes, no reasons)."""
+"""Timeline entries of screenings about the person: each administration (instrument and whether it
+lies above the cut-off or is invalid) and each signal decided (two queries; no answers, no notes, no reasons)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ from django.utils.translation import gettext
 from veerkracht.pathway.timeline import Entry
 
 from .models import Administration, Decision, Signal, SignalStatus
-from .queries import known_instrument
-
-
-def _name(instrument_id: str) -> str:
-    inst = known_instrument(instrument_id)
-    return inst.label if inst is not None else instrument_id
+from .queries import registry
 
 
 def entries(person: Any) -> list[Entry]:
+    instruments = registry()
+
+    def _name(instrument_id: str) -> str:
+        inst = instruments.get(instrument_id)
+        return inst.label if inst is not None else instrument_id
+
     result = []
     rows = Administration.objects.filter(subject=person).values(
         "pk", "instrument_id", "administered_on", "valid", "clinical").order_by("administered_on", "pk")

@@ -110,11 +110,12 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         course.chart_title = title  # type: ignore[attr-defined]
         course.table_id = f"course-{number}"  # type: ignore[attr-defined]
     today = timezone.localdate()
+    instruments = queries.registry()
     signals = []
     for adm in administrations:
         if hasattr(adm, "signal"):
             sig = adm.signal
-            inst = queries.known_instrument(adm.instrument_id)
+            inst = instruments.get(adm.instrument_id)
             sig.instrument_title = inst.label if inst is not None else adm.instrument_id
             sig.decide_by = decide_by(sig)
             sig.overdue = sig.is_open and today > sig.decide_by
@@ -138,6 +139,7 @@ def administer(request: HttpRequest, pk: int, instrument: str = "") -> HttpRespo
     if not instrument:  # no instrument chosen: the choice of the fitting ones
         if request.method == "POST":
             return redirect("screening:administer", pk=pathway.pk)
+        services.log_screening_read(pathway, actor=request.user, what="screening choice")
         parents = services.parents_of(pathway)
         return render(request, "screening/choose.html", {
             "pathway": pathway, "person": child, "age": queries.child_age(pathway),
