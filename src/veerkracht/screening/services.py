@@ -21,6 +21,7 @@ from veerkracht.audit.models import Action
 from veerkracht.audit.services import record
 from veerkracht.clients.models import PARENT_KINDS, Person, PersonKind, age_on
 from veerkracht.core.concurrency import ConcurrentEditError, save_with_version
+from veerkracht.organisations import secrecy
 from veerkracht.pathway import records
 from veerkracht.pathway.models import Pathway
 from veerkracht.pathway.services import check_can_edit, check_pathway_open
@@ -175,6 +176,7 @@ def do_record_administration(
     note = _text(note)
     if len(note) > TEXT_MAX:
         raise ValidationError(_("The text is too long."), code="length")
+    secrecy.check_no_location(pathway, {"note": note}, {"note": _("Note")})
     if inst.entry == Entry.SCALE_SCORES:
         cleaned_answers, cleaned_scales = {}, _clean_scale_scores(inst, scale_scores)
     else:
@@ -249,6 +251,10 @@ def do_decide_signal(
         errors.append(ValidationError(_("The decision cannot lie before the screening."), code="date_early"))
     if decision == Decision.TRAUMA_REFERRAL and not to_whom:
         errors.append(ValidationError(_("Fill in the organisation the child is referred to."), code="to_whom"))
+    location = secrecy.location_error(pathway, {"reason": reason, "to_whom": to_whom},
+                                      {"reason": _("Reason"), "to_whom": _("Referred to")})
+    if location is not None:
+        errors.append(location)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -238,13 +238,19 @@ def test_referring_to_trauma_treatment_creates_the_referral_in_the_childs_referr
     assert AuditEvent.objects.filter(object_type="referrals.referral", action="create", user_id=gw.pk).exists()
 
 
-def test_a_refused_referral_leaves_the_signal_open(signal, gw, pathway):
+def test_text_naming_the_shelter_is_refused_and_the_signal_stays_open(signal, gw, pathway, worker):
     from veerkracht.organisations.models import Location
 
     Location.objects.filter(pk=pathway.stay.location_id).update(address="Geheime Laan 12\n1234 AB Plaats")
-    with pytest.raises(ValidationError):
-        decide(signal, gw, Decision.TRAUMA_REFERRAL, "Verwijzen", to_whom="Praktijk aan de Geheime Laan 12")
+    for reason, to_whom in (("Verwijzen", "Praktijk aan de Geheime Laan 12"),
+                            ("Afspraak op de Geheime Laan 12 gemaakt", "Traumacentrum")):
+        with pytest.raises(ValidationError) as exc:
+            decide(signal, gw, Decision.TRAUMA_REFERRAL, reason, to_whom=to_whom)
+        assert any(getattr(e, "code", "") == "location" for e in exc.value.error_list)
     assert Signal.objects.get(pk=signal.pk).status == SignalStatus.OPEN and not Referral.objects.exists()
+    with pytest.raises(ValidationError):
+        administer(pathway, worker, note="Ingevuld op de Geheime Laan 12")
+    assert Administration.objects.count() == 1
 
 
 def test_a_stale_decision_is_refused(signal, gw, staff, org_a):
