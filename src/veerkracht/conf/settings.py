@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "veerkracht.plans",
     "veerkracht.referrals",
     "veerkracht.handover",
+    "veerkracht.screening",
     "veerkracht.notifications",
     "veerkracht.privacy",
     "veerkracht.demo",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("hulpverleningsplan/", include("veerkracht.plans.urls")),
     path("verwijzingen/", include("veerkracht.referrals.urls")),
     path("overdracht/", include("veerkracht.handover.urls")),
+    path("screening/", include("veerkracht.screening.urls")),
     path("meldingen/", include("veerkracht.notifications.urls")),
     path("beheer/", include("veerkracht.organisations.urls")),
     path("logboek/", include("veerkracht.audit.urls")),

@@ -1,11 +1,11 @@
 """What a next care provider gets at discharge (overdracht): the step plan, the current safety plan,
-the help plan with its evaluations, and the referrals - read in a fixed number of queries.
+the help plan with its evaluations, the child's screening results and the referrals - read in a
+fixed number of queries.
 
 Like the other documents, the handover is built from plain values (``HandoverData``): no model object
 reaches a template, so nothing about where the family stays can (the pathway comes from
-pathway.queries.get_pathway, which never loads the location's address). Screening results join this
-summary when the screening app lands (issue 6). The handover names neither the organisation nor the
-location (where an organisation runs one shelter its name alone points to the place), and leaves
+pathway.queries.get_pathway, which never loads the location's address). The handover names neither
+the organisation nor the location (where an organisation runs one shelter its name alone points to the place), and leaves
 out the child's code word."""
 
 from __future__ import annotations
@@ -89,6 +89,16 @@ class ReferralLine:
     closed_on: datetime.date | None
 
 
+@dataclass(frozen=True)
+class ScreeningLine:
+    instrument: str
+    administered_on: datetime.date
+    valid: bool
+    total: int | None
+    band: str
+    clinical: bool
+
+
 @dataclass
 class HandoverData:
     today: datetime.date
@@ -101,6 +111,7 @@ class HandoverData:
     steps: list[StepLine]
     safety: SafetySummary | None = None
     help_plan: HelpSummary | None = None
+    screenings: list[ScreeningLine] = field(default_factory=list)
     referrals: list[ReferralLine] = field(default_factory=list)
 
     @property
@@ -163,6 +174,26 @@ def _help_plan(pathway: Pathway) -> HelpSummary | None:
     )
 
 
+def _screenings(pathway: Pathway) -> list[ScreeningLine]:
+    """The child's own screenings (not a parent's questionnaires about herself), oldest first."""
+    from veerkracht.screening.models import Administration
+    from veerkracht.screening.queries import registry
+
+    instruments = registry()
+    lines = []
+    for a in (Administration.objects.filter(pathway=pathway, subject=pathway.stay.person)
+              .only("instrument_id", "administered_on", "valid", "total", "band", "clinical")
+              .order_by("administered_on", "pk")):
+        instrument = instruments.get(a.instrument_id)
+        band = ""
+        if instrument is not None and instrument.total is not None and a.band:
+            band = next((str(b.label) for b in instrument.total.bands if b.code == a.band), a.band)
+        lines.append(ScreeningLine(instrument=str(instrument.label) if instrument else a.instrument_id,
+                                   administered_on=a.administered_on, valid=a.valid, total=a.total, band=band,
+                                   clinical=a.clinical))
+    return lines
+
+
 def _referrals(pathway: Pathway) -> list[ReferralLine]:
     return [
         ReferralLine(kind=r.kind_label, to_whom=r.to_whom, sent_on=r.sent_on, status=r.get_status_display(),
@@ -183,6 +214,7 @@ def handover_data(pathway: Pathway, today: datetime.date | None = None) -> Hando
     return HandoverData(
         today=today or timezone.localdate(), sharing_consent=sharing_consent_given(pathway),
         child_name=child.full_name, birth_date=child.birth_date, admission_date=pathway.stay.admission_date,
-        discharge_date=pathway.stay.discharge_date, methodology=pathway.methodology.name, steps=steps, safety=_safety(pathway), help_plan=_help_plan(pathway),
+        discharge_date=pathway.stay.discharge_date, methodology=pathway.methodology.name, steps=steps,
+        safety=_safety(pathway), help_plan=_help_plan(pathway), screenings=_screenings(pathway),
         referrals=_referrals(pathway),
     )

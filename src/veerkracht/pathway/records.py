@@ -26,6 +26,7 @@ NETWORK = "network"
 PARENT_SUPPORT = "parent_support"
 SAFETY_PLAN = "safety_plan"
 HELP_PLAN = "help_plan"
+SCREENING = "screening"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind(NETWORK, _("Network and ecomap"), "network:overview", ("network", "exploration")),
         RecordKind(PARENT_SUPPORT, _("Support of parents"), "family:support", ("parent_support",)),
         RecordKind(SAFETY_PLAN, _("Safety plan"), "safety:plan", ("safety_plan", "safety")),
+        RecordKind(SCREENING, _("Screening"), "screening:overview", ("screening", "exploration")),
         RecordKind(HELP_PLAN, _("Help plan"), "plans:plan", ("action_plan", "plan_guidance")),
     )
 }

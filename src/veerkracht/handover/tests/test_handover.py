@@ -52,6 +52,13 @@ def family(make_family, worker, scientist):  # type: ignore[no-untyped-def]
     ReferralEvent.objects.create(referral=open_, status="sent", on=sent)
     Referral.objects.create(pathway=pathway, kind="gp", to_whom="Huisartsenpraktijk Centrum", status="closed",
                             sent_on=sent, status_since=sent, closed_on=sent + DAY, closing_reason="completed")
+    from veerkracht.screening.engine import definitions
+    from veerkracht.screening.services import do_record_administration
+
+    cats = definitions.get("cats-self-7-17")
+    answers = {item.link_id: max(item.options, key=lambda o: o.score).code for item in cats.items}
+    do_record_administration(pathway, instrument_id="cats-self-7-17", administered_on=TODAY() - DAY,
+                             answers=answers, actor=worker)
     return family
 
 
@@ -95,7 +102,8 @@ def test_with_consent_the_pdf_summarises_the_child_and_is_logged_as_an_export(fa
     text = " ".join(text_of(response.content).split())  # table cells wrap
     for expected in ("Handover to the next care provider", family.child.full_name, "Vader zoekt het kind via school",
                      "Noor slaapt weer door", "GGZ Kind en Jeugd", "waiting list",
-                     "Huisartsenpraktijk Centrum", "Safety plan", "Help plan", "Referrals"):
+                     "Huisartsenpraktijk Centrum", "Safety plan", "Help plan", "Referrals", "Screening",
+                     "above the cut-off"):
         assert expected in text, expected
     for leak in ("Huize Schuilplaats", "Geheime Laan", "9999 ZZ", "Verstopstad", "Opvang Noord", "vuurtoren"):
         assert leak not in text
