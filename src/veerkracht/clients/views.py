@@ -268,6 +268,14 @@ def _pathway_steps(person: Any, stay: Any) -> list[Any]:
         from veerkracht.consent.queries import mark_step_plan
 
         mark_step_plan(steps)
+    if steps and apps.is_installed("veerkracht.screening"):
+        from veerkracht.pathway.records import RECORD_KINDS, SCREENING
+        from veerkracht.screening.queries import open_signal_counts
+
+        open_signals = open_signal_counts([steps[0].pathway_id]).get(steps[0].pathway_id, 0)
+        for step in steps:
+            in_screening = step.definition.code in RECORD_KINDS[SCREENING].activity_codes
+            step.open_signals = open_signals if in_screening else 0  # type: ignore[attr-defined]
     return steps
 
 
