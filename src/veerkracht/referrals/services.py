@@ -136,7 +136,8 @@ def do_change_referral_status(
     pathway = referral.pathway
     child = pathway.stay.person
     check_can_edit(actor, child)
-    check_pathway_open(pathway)
+    # no check_pathway_open: a referral is followed until it is closed, also after the discharge
+    # (e.g. closed with "the child left the shelter", or the help started at the next address)
     note = _text(note)
     with transaction.atomic():
         current = Referral.objects.select_for_update().filter(pk=referral.pk).first()

@@ -101,9 +101,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         return stale_form
 
     if request.method == "POST":
-        if pathway.closed_on is not None:
-            _pathway_closed(request)
-            return redirect("referrals:detail", pk=referral.pk)
         posted_version = _int(request.POST.get("version"))
         if not referral.is_open:
             messages.error(request, _("This referral is closed and can no longer be changed."))

@@ -201,7 +201,7 @@ def test_stale_version_is_refused_and_nothing_is_saved(pathway, worker, colleagu
     assert AuditEvent.objects.filter(object_type="referrals.referral", action="update").count() == 1
 
 
-def test_closed_pathway_is_read_only(pathway, worker):
+def test_after_discharge_no_new_referral_but_open_ones_are_followed_until_closed(pathway, worker):
     referral = create(pathway, worker)
     Pathway.objects.filter(pk=pathway.pk).update(closed_on=TODAY())
     pathway.refresh_from_db()
@@ -209,10 +209,10 @@ def test_closed_pathway_is_read_only(pathway, worker):
         create(pathway, worker)
     assert exc.value.code == "closed"
     referral = Referral.objects.select_related("pathway__stay__person").get(pk=referral.pk)
-    with pytest.raises(ValidationError):
-        services.do_change_referral_status(referral, status=S.ACCEPTED, on=TODAY(), expected_version=1,
-                                           actor=worker)
-    assert Referral.objects.count() == 1 and Referral.objects.get().status == S.SENT
+    services.do_change_referral_status(referral, status=S.CLOSED, on=TODAY(), expected_version=1,
+                                       closing_reason=ClosingReason.LEFT, actor=worker)
+    stored = Referral.objects.get()
+    assert Referral.objects.count() == 1 and stored.status == S.CLOSED and stored.closing_reason == "left"
 
 
 def test_other_organisation_cannot_write_or_read(pathway, worker, staff, org_b):

@@ -113,21 +113,22 @@ def test_stale_status_change_is_refused_showing_what_changed_and_keeping_the_inp
     assert stored.status == S.WAITING and stored.events.count() == 2
 
 
-def test_closed_pathway_is_read_only(pathway, worker, client_for):
+def test_after_discharge_no_new_referral_but_the_open_one_can_be_closed(pathway, worker, client_for):
     referral = create(pathway, worker)
     Pathway.objects.filter(pk=pathway.pk).update(closed_on=TODAY())
     client = client_for(worker)
     html = client.get(reverse("referrals:list", args=[pathway.pk])).content.decode()
     assert "data-closed" in html and 'name="to_whom"' not in html
-    html = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
-    assert 'name="status"' not in html
     response = client.post(reverse("referrals:list", args=[pathway.pk]),
                            {"kind": "gp", "to_whom": "Huisarts", "sent_on": TODAY().isoformat()})
-    assert response.status_code == 302
+    assert response.status_code == 302 and Referral.objects.count() == 1
+    html = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert 'name="status"' in html and "data-closed" in html
     response = client.post(reverse("referrals:detail", args=[referral.pk]),
-                           {"version": 1, "status": S.ACCEPTED, "on": TODAY().isoformat()})
+                           {"version": 1, "status": S.CLOSED, "closing_reason": ClosingReason.LEFT,
+                            "on": TODAY().isoformat()})
     assert response.status_code == 302
-    assert Referral.objects.count() == 1 and Referral.objects.get().status == S.SENT
+    assert Referral.objects.get().status == S.CLOSED
 
 
 def test_other_organisation_gets_404(pathway, worker, staff, org_b, client_for):
