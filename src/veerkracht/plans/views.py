@@ -94,8 +94,9 @@ def _goal_rows(formset: Any) -> list[dict[str, Any]]:
 
 
 def _kept_goal_rows(formset: Any, goals: list[Any]) -> list[dict[str, Any]]:
-    """After a refused save: the worker's own rows (goals removed meanwhile left out), then the
-    goals a colleague added meanwhile, so nothing is typed twice and nothing is lost."""
+    """After a refused save: the worker's own rows, then the goals a colleague added meanwhile, so
+    nothing is typed twice and nothing is lost. A goal a colleague removed meanwhile comes back as
+    a new goal with the worker's text (unless the worker removed it too); saving adds it again."""
     current = {g.pk: g for g in goals}
     rows, seen = [], set()
     for form in formset.forms:
@@ -105,8 +106,11 @@ def _kept_goal_rows(formset: Any, goals: list[Any]) -> list[dict[str, Any]]:
             continue
         if data.get("id") is not None:
             if data["id"] not in current:
-                continue
-            seen.add(data["id"])
+                if data.get("remove") or not data.get("description"):
+                    continue
+                data = {**data, "id": None}
+            else:
+                seen.add(data["id"])
         rows.append({**{k: data.get(k) for k in ("id", "domain", "description", "start_score")},
                      "remove": bool(data.get("remove"))})
     rows += [goal_initial(g) for g in goals if g.pk not in seen]

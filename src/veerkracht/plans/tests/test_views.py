@@ -343,3 +343,18 @@ def test_dutch_pages_render(long_stay, worker, gw):
     client = verified_client(gw)
     for name in ("plan", "evaluate", "contacts"):
         assert client.get(_url(name, long_stay)).status_code == 200
+
+
+def test_a_goal_removed_meanwhile_comes_back_with_the_second_workers_text(pathway, worker, colleague, client_for):
+    make(pathway, worker, {"domain": "safety", "description": "Voelt zich veilig", "start_score": 3},
+         {"domain": "school", "description": "Naar school", "start_score": 2})
+    first, second = stored(pathway).goals.order_by("order")
+    base = queries.fingerprint(queries.plan_of(pathway))
+    services.do_save_help_plan(pathway, expected_version=1, actor=colleague, goals=[{"id": second.pk,
+                                                                                     "remove": True}])
+    data = plan_post(1, base, [
+        {"id": first.pk, "domain": "safety", "description": "Voelt zich veilig", "start_score": 3},
+        {"id": second.pk, "domain": "school", "description": "MIJN ZORGVULDIGE HERSCHRIJVING", "start_score": 2},
+    ])
+    page = main(client_for(worker).post(_url("plan", pathway), data))
+    assert "MIJN ZORGVULDIGE HERSCHRIJVING" in page  # kept, as a new goal the worker can save again
