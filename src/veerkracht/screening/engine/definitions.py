@@ -80,6 +80,7 @@ class Item:
     scored: bool
     group: str | None = None  # code of the part of the form (Instrument.groups), numbers restart per part
     translations: tuple[tuple[str, str], ...] = ()  # (language, text)
+    critical: bool = False  # any answer above the lowest needs attention, whatever the total (PHQ-9 item 9)
 
     @property
     def label(self) -> str | None:
@@ -96,6 +97,11 @@ class Item:
     @property
     def max_score(self) -> int:
         return max(o.score for o in self.options)
+
+    @property
+    def lowest_option(self) -> AnswerOption:
+        """The answer with the lowest score (for PHQ-9 item 9: 'not at all')."""
+        return min(self.options, key=lambda o: o.score)
 
 
 @dataclass(frozen=True)
@@ -396,6 +402,7 @@ def load_definition(path_or_dict: str | Path | Mapping[str, Any], source: str | 
     numbers: set[tuple[str | None, int]] = set()
     reversed_ids = {v for v in _all(ext, "reversed")}
     unscored_ids = {v for v in _all(ext, "unscored")}
+    critical_ids = {v for v in _all(ext, "critical")}
     for raw, group in _flatten(data.get("item", []) or [], reader):
         link_id = reader.text(raw, "linkId", "an item: ")
         if link_id in seen:
@@ -423,12 +430,15 @@ def load_definition(path_or_dict: str | Path | Mapping[str, Any], source: str | 
         items.append(Item(
             link_id=link_id, number=number, text=text.strip() if text else None, options=options,
             reversed=link_id in reversed_ids, scored=link_id not in unscored_ids, group=group,
-            translations=item_translations,
+            translations=item_translations, critical=link_id in critical_ids,
         ))
-    for what, ids in (("reversed", reversed_ids), ("unscored", unscored_ids)):
+    for what, ids in (("reversed", reversed_ids), ("unscored", unscored_ids), ("critical", critical_ids)):
         unknown = sorted(ids - {i.link_id for i in items})
         if unknown:
             raise reader.fail(f"{what} names unknown item {unknown[0]!r}")
+    for item in items:
+        if item.critical and item.min_score == item.max_score:
+            raise reader.fail(f"critical item {item.link_id!r} has no answer above its lowest, so it can never be flagged")
     if entry == "items" and not items:
         raise reader.fail("entry 'items' needs at least one item")
     if entry == "scale_scores" and items:

@@ -40,6 +40,7 @@ def _result_extension(instrument: Instrument, result: Result) -> dict[str, Any]:
             inner += [{"url": "band", "valueCode": band.code}, {"url": "clinical", "valueBoolean": band.clinical}]
         parts.append({"url": "scaleScore", "extension": inner})
     parts.append({"url": "clinical", "valueBoolean": result.clinical})
+    parts += [{"url": "critical", "valueString": link_id} for link_id in result.critical]
     return {"url": RESULT_URL, "extension": parts}
 
 

@@ -3,6 +3,8 @@
 Missing answers follow the instrument's rule (definitions.MissingRule); outside the rule the result
 is invalid (valid=False with a reason) and carries no scores at all - a score is never guessed.
 `clinical` is the total's band when the total has bands, otherwise any subscale in a clinical band.
+`critical` lists the critical items (definitions.Item.critical, e.g. PHQ-9 item 9) answered above their
+lowest answer - for a valid and an invalid result alike: such an answer needs attention whatever the total.
 """
 
 from __future__ import annotations
@@ -28,13 +30,29 @@ class Result:
     scale_bands: dict[str, Band | None] = field(default_factory=dict)
     clinical: bool = False
     missing: tuple[str, ...] = ()  # linkIds (item entry) or scale codes (scale-score entry) without an answer
+    critical: tuple[str, ...] = ()  # linkIds of critical items answered above their lowest answer (form order)
 
 
-def _invalid(instrument: Instrument, reason: str, missing: tuple[str, ...] = ()) -> Result:
+def _invalid(instrument: Instrument, reason: str, missing: tuple[str, ...] = (),
+             critical: tuple[str, ...] = ()) -> Result:
     return Result(
         valid=False, reason=reason, total=None, scales={s.code: None for s in instrument.scales}, band=None,
-        scale_bands={s.code: None for s in instrument.scales}, clinical=False, missing=missing,
+        scale_bands={s.code: None for s in instrument.scales}, clinical=False, missing=missing, critical=critical,
     )
+
+
+def critical_answers(instrument: Instrument, answers: Mapping[str, str | None]) -> tuple[str, ...]:
+    """The critical items whose answer is one of their options and scores above the item's lowest
+    answer (for PHQ-9 item 9: anything above 'not at all'). Missing or unknown answers do not count."""
+    found = []
+    for item in instrument.items:
+        if not item.critical:
+            continue
+        code = answers.get(item.link_id)
+        option = item.option(str(code)) if code not in (None, "") else None
+        if option is not None and option.score > item.min_score:
+            found.append(item.link_id)
+    return tuple(found)
 
 
 def _round_half_up(value: Fraction) -> int:
@@ -54,7 +72,7 @@ def _numbers(instrument: Instrument, link_ids: list[str] | tuple[str, ...]) -> s
 
 
 def _finish(instrument: Instrument, total: int | None, scales: dict[str, int | None], missing: tuple[str, ...],
-            reason: str = "") -> Result:
+            reason: str = "", critical: tuple[str, ...] = ()) -> Result:
     band = instrument.total.band_for(total) if instrument.total is not None else None
     scale_bands = {s.code: s.band_for(scales.get(s.code)) for s in instrument.scales}
     if instrument.total is not None and instrument.total.bands:
@@ -62,16 +80,18 @@ def _finish(instrument: Instrument, total: int | None, scales: dict[str, int | N
     else:
         clinical = any(b is not None and b.clinical for b in scale_bands.values())
     return Result(valid=True, reason=reason, total=total, scales=scales, band=band, scale_bands=scale_bands,
-                  clinical=clinical, missing=missing)
+                  clinical=clinical, missing=missing, critical=critical)
 
 
 def score(instrument: Instrument, answers: Mapping[str, str | None]) -> Result:
     """Score item answers (linkId -> answer code; None, "" or absent is missing)."""
     if instrument.entry != "items":
         raise ValueError(f"{instrument.id} is entered as scale scores: use score_scales()")
+    critical = critical_answers(instrument, answers)
     for link_id in answers:
         if instrument.item(link_id) is None:
-            return _invalid(instrument, _("The answers name an item this questionnaire does not have."))
+            return _invalid(instrument, _("The answers name an item this questionnaire does not have."),
+                            critical=critical)
     values: dict[str, int | None] = {}
     for item in instrument.items:
         code = answers.get(item.link_id)
@@ -81,7 +101,7 @@ def score(instrument: Instrument, answers: Mapping[str, str | None]) -> Result:
         option = item.option(str(code))
         if option is None:
             return _invalid(instrument, _("Item %(number)s has an answer that is not one of its options.")
-                            % {"number": _numbers(instrument, [item.link_id])})
+                            % {"number": _numbers(instrument, [item.link_id])}, critical=critical)
         values[item.link_id] = option.score
     missing = tuple(i.link_id for i in instrument.items if i.scored and values[i.link_id] is None)
     rule = instrument.missing_rule
@@ -91,7 +111,7 @@ def score(instrument: Instrument, answers: Mapping[str, str | None]) -> Result:
             "The answers to items %(items)s are missing; this questionnaire is only scored when every item is answered.",
             len(missing),
         ) % {"items": _numbers(instrument, missing)}
-        return _invalid(instrument, reason, missing)
+        return _invalid(instrument, reason, missing, critical)
 
     def summed(scale: Scale) -> int | None:
         answered = [values[x] for x in scale.link_ids if values[x] is not None]
@@ -126,7 +146,7 @@ def score(instrument: Instrument, answers: Mapping[str, str | None]) -> Result:
             "items": _numbers(instrument, [x for x in too_many[0].link_ids if values[x] is None]),
             "max": rule.max_missing,
         }
-        return _invalid(instrument, reason, missing)
+        return _invalid(instrument, reason, missing, critical)
     reason = ""
     if missing:
         reason = ngettext(
@@ -134,7 +154,7 @@ def score(instrument: Instrument, answers: Mapping[str, str | None]) -> Result:
             "Items %(items)s were not answered; the scores are prorated from the answered items, as the questionnaire's rule allows.",
             len(missing),
         ) % {"items": _numbers(instrument, missing)}
-    return _finish(instrument, total, scales, missing, reason)
+    return _finish(instrument, total, scales, missing, reason, critical)
 
 
 def score_scales(instrument: Instrument, scale_scores: Mapping[str, int | None]) -> Result:
