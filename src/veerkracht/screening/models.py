@@ -1,5 +1,6 @@
 """Screening (activity 4): an administration of an instrument for a child (or a parent), scored by
-the engine when it is saved, and a signal when the result lies in a clinical band.
+the engine when it is saved, and a signal when the result lies in a clinical band or a critical
+item (PHQ-9 item 9) is answered above its lowest answer.
 
 The instruments themselves are data (``definitions/``, read through ``engine``); an administration
 keeps the instrument's id and version and the result as it was scored then, so a later version of
@@ -10,8 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from veerkracht.clients.models import Person
 from veerkracht.core.fields import EncryptedTextField
@@ -59,6 +60,9 @@ class Administration(TimeStampedModel):
     scale_bands = models.JSONField(_("subscale bands"), default=dict, blank=True)  # scale code -> band code or ""
     clinical = models.BooleanField(_("in the clinical range"), default=False)
     missing = models.JSONField(_("missing answers"), default=list, blank=True)
+    # linkIds of critical items (PHQ-9 item 9) answered above their lowest answer - for a valid and an
+    # invalid result alike: such an answer needs attention whatever the total.
+    critical_items = models.JSONField(_("items that need attention"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("recorded by"),
@@ -82,6 +86,29 @@ class Administration(TimeStampedModel):
     def __str__(self) -> str:
         return f"screening {self.pk} ({self.instrument_id})"
 
+    def attention_notes(self) -> list[str]:
+        """In words, per critical item answered above its lowest answer, e.g. "Item 9 needs attention:
+        answered above 'not at all'" (no query; the item's number and lowest answer come from the
+        instrument's definition, the linkId when the definition is no longer shipped)."""
+        if not self.critical_items:
+            return []
+        from .queries import known_instrument
+
+        inst = known_instrument(self.instrument_id)
+        notes = []
+        for link_id in self.critical_items:
+            item = inst.item(link_id) if inst is not None else None
+            if inst is None or item is None:
+                notes.append(gettext("Item %(number)s needs attention: answered above the lowest answer.")
+                             % {"number": link_id})
+                continue
+            group = next((g for g in inst.groups if g.code == item.group), None)
+            number = f"{group.label} {item.number}" if group is not None else str(item.number)
+            lowest = item.lowest_option.label
+            notes.append(gettext("Item %(number)s needs attention: answered above '%(lowest)s'.")
+                         % {"number": number, "lowest": lowest[:1].lower() + lowest[1:]})
+        return notes
+
 
 class SignalStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("screening signal", "open")
@@ -96,7 +123,8 @@ class Decision(models.TextChoices):
 
 
 class Signal(TimeStampedModel):
-    """A result in a clinical band waits for the gedragswetenschapper's decision."""
+    """A result in a clinical band, or a critical item answered above its lowest answer, waits for the
+    gedragswetenschapper's decision."""
 
     administration = models.OneToOneField(Administration, on_delete=models.CASCADE, related_name="signal")
     status = models.CharField(_("status"), max_length=10, choices=SignalStatus.choices, default=SignalStatus.OPEN,
@@ -131,3 +159,8 @@ class Signal(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status == SignalStatus.OPEN
+
+    @property
+    def urgent(self) -> bool:
+        """A critical answer (PHQ-9 item 9): decided on the day itself, overdue from the first day."""
+        return bool(self.administration.critical_items)

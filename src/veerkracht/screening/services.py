@@ -3,8 +3,10 @@
 An administration is scored by the engine when it is saved and the result is stored with it; an
 incomplete questionnaire that the instrument's missing-answer rule cannot score is stored as
 invalid, with the engine's reason - never guessed. A valid result in a clinical band opens a signal
-in the same transaction. The gedragswetenschapper closes a signal with a decision and a reason; the
-decision "refer to trauma treatment" creates the referral (referrals app) in the same transaction."""
+in the same transaction, and so does a critical item (PHQ-9 item 9) answered above its lowest answer,
+whatever the total and even when the result is invalid. The gedragswetenschapper closes a signal
+with a decision and a reason; the decision "refer to trauma treatment" creates the referral
+(referrals app) in the same transaction."""
 
 from __future__ import annotations
 
@@ -164,7 +166,7 @@ def do_record_administration(
     answers: dict[str, Any] | None = None, scale_scores: dict[str, Any] | None = None,
     subject: Person | None = None, note: str = "",
 ) -> Administration:
-    """Store a completed questionnaire with its result; a clinical result opens a signal."""
+    """Store a completed questionnaire with its result; a clinical result or a critical answer opens a signal."""
     child = pathway.stay.person
     check_can_edit(actor, child)
     check_pathway_open(pathway)
@@ -191,16 +193,18 @@ def do_record_administration(
             total=result.total, scales=dict(result.scales),
             band=result.band.code if result.band is not None else "",
             scale_bands={code: (band.code if band is not None else "") for code, band in result.scale_bands.items()},
-            clinical=bool(result.valid and result.clinical), missing=list(result.missing), created_by=actor,
+            clinical=bool(result.valid and result.clinical), missing=list(result.missing),
+            critical_items=list(result.critical), created_by=actor,
         )
         record(actor=actor, action=Action.CREATE, obj=administration, client=person,
                changed_fields=["instrument_id", "administered_on", "scale_scores" if cleaned_scales else "answers"]
                + (["note"] if note else []),
                detail=f"screening {inst.id} {'valid' if result.valid else 'invalid'}")
-        if administration.clinical:
+        if administration.clinical or administration.critical_items:
             signal = Signal.objects.create(administration=administration, opened_on=administered_on)
             record(actor=actor, action=Action.CREATE, obj=signal, client=person, changed_fields=["status"],
-                   detail=f"screening signal {inst.id}")
+                   detail=f"screening signal {inst.id}"
+                   + (" (critical answer)" if administration.critical_items else ""))
         records.do_record_progress(pathway, records.SCREENING, actor=actor)
     return administration
 
@@ -211,10 +215,15 @@ def check_decider(actor: Any) -> None:
 
 
 def _referral_reason(administration: Administration, inst: Any, reason: str) -> str:
-    summary = _("Screening %(instrument)s on %(date)s: total %(total)s, above the cut-off.") % {
-        "instrument": inst.label if inst is not None else administration.instrument_id,
-        "date": administration.administered_on.strftime("%d-%m-%Y"), "total": administration.total}
-    return f"{summary}\n{reason}"
+    facts = {"instrument": inst.label if inst is not None else administration.instrument_id,
+             "date": administration.administered_on.strftime("%d-%m-%Y"), "total": administration.total}
+    lines = []
+    if administration.clinical:
+        lines.append(_("Screening %(instrument)s on %(date)s: total %(total)s, above the cut-off.") % facts)
+    else:
+        lines.append(_("Screening %(instrument)s on %(date)s.") % facts)
+    lines += administration.attention_notes()
+    return "\n".join([*lines, reason])
 
 
 def do_decide_signal(
