@@ -33,6 +33,7 @@ class FollowUp:
     state: str  # "overdue", "due_this_week" or "open" (pathway.queries.URGENCY)
     due_date: datetime.date | None = None
     url: str = ""
+    urgent: bool = False  # e.g. a screening answer about self-harm: above everything else
 
 
 def register(provider: Provider, *, scientist_kinds: tuple[str, ...] = ()) -> None:
@@ -47,15 +48,16 @@ def unregister(provider: Provider) -> None:
 
 
 def followups(pathways: Any, today: datetime.date, *, kinds: set[str] | None = None) -> list[FollowUp]:
-    """Every provider's items (only ``kinds`` when given), most urgent first (overdue, due this week,
-    open; then by date)."""
+    """Every provider's items (only ``kinds`` when given), most urgent first (urgent items, then
+    overdue, due this week, open; then by date)."""
     from .queries import URGENCY
 
     items: list[FollowUp] = []
     for provider in _PROVIDERS:
         items.extend(item for item in provider(pathways, today) if kinds is None or item.kind in kinds)
     far = datetime.date.max
-    return sorted(items, key=lambda f: (URGENCY.index(f.state), f.due_date or far, f.child.last_name, f.kind))
+    return sorted(items, key=lambda f: (not f.urgent, URGENCY.index(f.state), f.due_date or far, f.child.last_name,
+                                        f.kind))
 
 
 def state_for(due_date: datetime.date | None, today: datetime.date) -> str:

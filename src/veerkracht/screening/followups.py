@@ -79,6 +79,6 @@ def signals_due(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
         due = decide_by(signal)
         yield FollowUp(
             child=signal.administration.pathway.stay.person, kind=KIND, title=title(signal, instruments),
-            state=OVERDUE if signal.urgent or today > due else DUE_THIS_WEEK, due_date=due,
+            state=OVERDUE if signal.urgent or today > due else DUE_THIS_WEEK, due_date=due, urgent=signal.urgent,
             url=reverse("screening:signal", kwargs={"pk": signal.pk}),
         )

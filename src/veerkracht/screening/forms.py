@@ -136,11 +136,14 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
     decided_on = date_field(_("Decided on"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, about_parent: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"] = {"decided_on": timezone.localdate(), **kwargs["initial"]}
         super().__init__(*args, **kwargs)
         self.fields["to_whom"].widget.attrs["aria-describedby"] = f"{self['to_whom'].auto_id}_helptext"
+        if about_parent:  # a parent's own questionnaire never becomes a referral of the child
+            self.fields["decision"].choices = [c for c in Decision.choices if c[0] != Decision.TRAUMA_REFERRAL]
+            del self.fields["to_whom"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from veerkracht.clients.models import age_on
@@ -18,10 +18,23 @@ from .models import Administration, Respondent, Signal, SignalStatus
 _RELATED = ("pathway__methodology", "pathway__stay__person__household", "pathway__stay__location")
 
 
+def _subject_visible(user: Any, prefix: str = "") -> Q:
+    """The child's own questionnaires, or a parent's when the user may see that parent too."""
+    from veerkracht.clients.queries import visible_persons
+
+    return Q(**{f"{prefix}subject": F(f"{prefix}pathway__stay__person")}) | Q(
+        **{f"{prefix}subject__in": visible_persons(user)})
+
+
+def visible_administrations(user: Any, pathway: Pathway) -> list[Administration]:
+    """``administrations_of`` without a parent's questionnaires the user may not see."""
+    return list(administrations_of(pathway).filter(_subject_visible(user)))
+
+
 def get_administration(user: Any, pk: Any) -> Administration:
     """An administration of a child the user may see (else 404), with its pathway, child and subject."""
     return get_object_or_404(
-        Administration.objects.filter(pathway__in=visible_pathways(user))
+        Administration.objects.filter(pathway__in=visible_pathways(user)).filter(_subject_visible(user))
         .select_related(*_RELATED, "subject", "created_by", "signal")
         .defer("pathway__stay__location__address"),
         pk=pk,
@@ -32,6 +45,7 @@ def get_signal(user: Any, pk: Any) -> Signal:
     """A signal of a child the user may see (else 404), with its administration and pathway."""
     return get_object_or_404(
         Signal.objects.filter(administration__pathway__in=visible_pathways(user))
+        .filter(_subject_visible(user, "administration__"))
         .select_related(*(f"administration__{r}" for r in _RELATED), "administration__subject",
                         "administration__created_by", "decided_by", "referral")
         .defer("administration__pathway__stay__location__address"),

@@ -175,6 +175,8 @@ def do_record_administration(
     if errors:
         raise ValidationError(errors)
     person = _check_subject(pathway, inst, subject, administered_on)  # type: ignore[arg-type]
+    if person.pk != child.pk:
+        check_can_edit(actor, person)  # the parent's own record: the actor must be allowed to see her
     note = _text(note)
     if len(note) > TEXT_MAX:
         raise ValidationError(_("The text is too long."), code="length")
@@ -214,11 +216,24 @@ def check_decider(actor: Any) -> None:
         raise PermissionDenied
 
 
+def _band_is_clinical(inst: Any, scale_code: str, band_code: str) -> bool:
+    if inst is None:
+        return True
+    scale = next((sc for sc in inst.scales if sc.code == scale_code), None)
+    return scale is None or any(b.code == band_code and b.clinical for b in scale.bands)
+
+
 def _referral_reason(administration: Administration, inst: Any, reason: str) -> str:
     facts = {"instrument": inst.label if inst is not None else administration.instrument_id,
              "date": administration.administered_on.strftime("%d-%m-%Y"), "total": administration.total}
     lines = []
-    if administration.clinical:
+    if administration.clinical and administration.total is None:  # scale scores only (TSCYC)
+        scales = ", ".join(f"{code} {score}" for code, score in sorted((administration.scales or {}).items())
+                           if (administration.scale_bands or {}).get(code) and score is not None
+                           and _band_is_clinical(inst, code, administration.scale_bands[code]))
+        lines.append(_("Screening %(instrument)s on %(date)s: above the cut-off on %(scales)s.")
+                     % {**facts, "scales": scales or "-"})
+    elif administration.clinical:
         lines.append(_("Screening %(instrument)s on %(date)s: total %(total)s, above the cut-off.") % facts)
     else:
         lines.append(_("Screening %(instrument)s on %(date)s.") % facts)
@@ -258,7 +273,12 @@ def do_decide_signal(
         errors.append(ValidationError(_("The date cannot lie in the future."), code="date_future"))
     elif decided_on < administration.administered_on:
         errors.append(ValidationError(_("The decision cannot lie before the screening."), code="date_early"))
-    if decision == Decision.TRAUMA_REFERRAL and not to_whom:
+    about_parent = administration.subject_id != child.pk
+    if decision == Decision.TRAUMA_REFERRAL and about_parent:
+        # the parent's own scores never go into a referral of the child
+        errors.append(ValidationError(_("A screening of the parent does not lead to a referral of the child: "
+                                        "choose another decision."), code="parent"))
+    elif decision == Decision.TRAUMA_REFERRAL and not to_whom:
         errors.append(ValidationError(_("Fill in the organisation the child is referred to."), code="to_whom"))
     location = secrecy.location_error(pathway, {"reason": reason, "to_whom": to_whom},
                                       {"reason": _("Reason"), "to_whom": _("Referred to")})
@@ -291,5 +311,9 @@ def do_decide_signal(
     return signal
 
 
-def log_screening_read(pathway: Pathway, *, actor: Any, what: str = "screening", obj: Any = None) -> None:
-    record(actor=actor, action=Action.READ, obj=obj or pathway, client=pathway.stay.person, detail=what)
+def log_screening_read(pathway: Pathway, *, actor: Any, what: str = "screening", obj: Any = None,
+                       subjects: Any = None) -> None:
+    """A read of screening results, logged under each person whose results were shown (the child,
+    and a parent for her own questionnaires), so the parent's access report lists it too."""
+    for person in subjects or [pathway.stay.person]:
+        record(actor=actor, action=Action.READ, obj=obj or pathway, client=person, detail=what)

@@ -97,8 +97,9 @@ def _rows(course: list[Administration], inst: Any) -> list[dict[str, Any]]:
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     pathway = get_pathway(request.user, pk)
     child = pathway.stay.person
-    services.log_screening_read(pathway, actor=request.user)
-    administrations = list(queries.administrations_of(pathway))
+    administrations = queries.visible_administrations(request.user, pathway)
+    shown = {child.pk: child, **{a.subject_id: a.subject for a in administrations}}
+    services.log_screening_read(pathway, actor=request.user, subjects=list(shown.values()))
     courses = queries.courses(administrations)
     for number, course in enumerate(courses, start=1):
         title = _("%(instrument)s: total score over time") % {"instrument": course.title}
@@ -118,7 +119,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
             inst = instruments.get(adm.instrument_id)
             sig.instrument_title = inst.label if inst is not None else adm.instrument_id
             sig.decide_by = decide_by(sig)
-            sig.overdue = sig.is_open and today > sig.decide_by
+            sig.overdue = sig.is_open and (sig.urgent or today > sig.decide_by)
             signals.append(sig)
     parents = services.parents_of(pathway)
     return render(request, "screening/overview.html", {
@@ -147,7 +148,7 @@ def administer(request: HttpRequest, pk: int, instrument: str = "") -> HttpRespo
             "parent_instruments": _offers(queries.parent_instruments()) if parents else [],
         })
     inst = queries.known_instrument(instrument)
-    if inst is None:
+    if inst is None or not inst.status_active:  # a retired questionnaire is no longer filled in
         raise Http404
     about_parent = inst.respondent == Respondent.PARENT_SELF
     parents = services.parents_of(pathway) if about_parent else None
@@ -171,7 +172,10 @@ def administer(request: HttpRequest, pk: int, instrument: str = "") -> HttpRespo
                     return redirect("screening:overview", pk=pathway.pk)
                 _add_errors(form, exc)
             else:
-                if administration.clinical:
+                if administration.critical_items:
+                    messages.warning(request, _("An answer needs attention: an urgent signal has been raised for "
+                                                "the gedragswetenschapper."))
+                elif administration.clinical:
                     messages.warning(request, _("The result lies in the clinical range: a signal has been raised "
                                                 "for the gedragswetenschapper."))
                 else:
@@ -194,7 +198,8 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     administration = queries.get_administration(request.user, pk)
     pathway = administration.pathway
     child = pathway.stay.person
-    services.log_screening_read(pathway, actor=request.user, what="screening result", obj=administration)
+    services.log_screening_read(pathway, actor=request.user, what="screening result", obj=administration,
+                                subjects=[administration.subject])
     inst = queries.known_instrument(administration.instrument_id)
     course = queries.course_of(administration)
     name = inst.label if inst is not None else administration.instrument_id
@@ -225,13 +230,14 @@ def signal(request: HttpRequest, pk: int) -> HttpResponse:
     pathway = administration.pathway
     child = pathway.stay.person
     can_decide = request.user.role == Role.GEDRAGSWETENSCHAPPER
-    form = DecideForm(initial={"version": obj.version})
+    about_parent = administration.subject_id != child.pk
+    form = DecideForm(initial={"version": obj.version}, about_parent=about_parent)
     current: Signal | None = None
     if request.method == "POST":
         if pathway.closed_on is not None:
             _pathway_closed(request)
             return redirect("screening:signal", pk=obj.pk)
-        form = DecideForm(request.POST)
+        form = DecideForm(request.POST, about_parent=about_parent)
         posted_version = _int(request.POST.get("version"))
         if not obj.is_open or (posted_version is not None and posted_version != obj.version):
             current = obj
@@ -239,7 +245,7 @@ def signal(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.do_decide_signal(obj, decision=data["decision"], reason=data["reason"],
-                                          to_whom=data["to_whom"], decided_on=data["decided_on"],
+                                          to_whom=data.get("to_whom", ""), decided_on=data["decided_on"],
                                           expected_version=data["version"], actor=request.user)
             except ConcurrentEditError:
                 obj = queries.get_signal(request.user, pk)
@@ -254,12 +260,13 @@ def signal(request: HttpRequest, pk: int) -> HttpResponse:
         if current is not None:  # someone else decided meanwhile: show it, keep the input
             post = request.POST.copy()
             post["version"] = str(current.version)
-            form = DecideForm(post)
+            form = DecideForm(post, about_parent=about_parent)
             form.is_valid()
             form.add_error(None, str(ConcurrentEditError.message) if current.is_open
                            else _("This signal has already been decided."))
     else:
-        services.log_screening_read(pathway, actor=request.user, what="screening signal", obj=obj)
+        services.log_screening_read(pathway, actor=request.user, what="screening signal", obj=obj,
+                                    subjects=[administration.subject])
     inst = queries.known_instrument(administration.instrument_id)
     return render(request, "screening/signal.html", {
         "pathway": pathway, "person": child, "signal": obj, "administration": administration,

@@ -86,3 +86,19 @@ def test_worklist_shows_items_most_urgent_first(methodologies, worker, location_
     assert (TODAY() - 3 * DAY).strftime("%d-%m-%Y") in rows[0]
     assert provider  # the provider was asked once for the page
     assert len(provider) == 1
+
+
+def test_an_urgent_item_comes_before_every_other(methodologies, worker, location_a):
+    (child,) = register(worker, location_a, admission=TODAY() - 30 * DAY, child_worker=worker)
+    old = FollowUp(child=child, kind="evaluation", title="Evaluate", state="overdue", due_date=TODAY() - 10 * DAY)
+    urgent = FollowUp(child=child, kind="screening_signal", title="Urgent", state="overdue", due_date=TODAY(),
+                      urgent=True)
+
+    def provider(pathways, today):  # type: ignore[no-untyped-def]
+        return [old, urgent]
+
+    followups.register(provider)
+    try:
+        assert followups.followups(Pathway.objects.all(), TODAY()) == [urgent, old]
+    finally:
+        followups.unregister(provider)

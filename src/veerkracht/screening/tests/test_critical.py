@@ -11,6 +11,7 @@ import datetime
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -184,11 +185,33 @@ def test_a_result_without_a_critical_answer_shows_no_attention_note(pathway, mot
 
 
 @pytest.mark.django_db
-def test_a_trauma_referral_from_an_urgent_signal_names_the_item(pathway, mother, worker, gw):
+def test_a_parents_signal_never_becomes_a_referral_of_the_child(pathway, mother, worker, gw):
+    """The mother's answers about herself must not end up in a referral letter about her child."""
     administration = record_phq(pathway, mother, worker, 1, 1, 0, 0, 0, 0, 0, 0, 1)
     signal = Signal.objects.get(administration=administration)
-    with translation.override("en"):
+    with pytest.raises(ValidationError) as exc:
         services.do_decide_signal(signal, decision=Decision.TRAUMA_REFERRAL, reason="Vandaag besproken met moeder",
                                   to_whom="GGZ Noord", expected_version=signal.version, actor=gw)
-    referral = Referral.objects.get()
-    assert NOTE in referral.reason and "above the cut-off" not in referral.reason
+    assert exc.value.messages[0].startswith("A screening of the parent does not lead to a referral of the child")
+    assert not Referral.objects.exists()
+    services.do_decide_signal(signal, decision=Decision.OTHER_REFERRAL, reason="Moeder gaat naar de huisarts",
+                              expected_version=signal.version, actor=gw)
+    assert not Referral.objects.exists() and Signal.objects.get().status == "decided"
+
+
+@pytest.mark.django_db
+def test_a_parents_results_are_read_logged_under_the_parent_and_offer_no_child_referral(pathway, mother, worker,
+                                                                                      gw, client_for):
+    from veerkracht.audit.models import Action, AuditEvent
+
+    administration = record_phq(pathway, mother, worker, 1, 1, 0, 0, 0, 0, 0, 0, 1)
+    signal = Signal.objects.get(administration=administration)
+    client = client_for(gw)
+    client.get(reverse("screening:result", args=[administration.pk]))
+    assert AuditEvent.objects.filter(action=Action.READ, client_id=mother.pk, detail="screening result").exists()
+    page = client.get(reverse("screening:signal", args=[signal.pk])).content.decode()
+    assert AuditEvent.objects.filter(action=Action.READ, client_id=mother.pk, detail="screening signal").exists()
+    assert 'value="trauma_referral"' not in page and 'name="to_whom"' not in page
+    client.get(reverse("screening:overview", args=[pathway.pk]))
+    assert {e.client_id for e in AuditEvent.objects.filter(action=Action.READ, detail="screening")} == {
+        pathway.stay.person_id, mother.pk}
