@@ -88,6 +88,7 @@ def test_no_pdf_when_a_location_was_renamed_to_a_word_in_the_plan(pathway, clien
     safety_services.do_save_safety_plan(pathway, content={"safe_places": "De Vuurtoren op school"},
                                         expected_version=0, actor=worker)
     Location.objects.filter(pk=pathway.stay.location_id).update(name="De Vuurtoren")
+    type(worker).objects.filter(pk=worker.pk).update(language="en")
     client = client_for(worker)
     response = client.get(reverse("safety:pdf", args=[pathway.pk]) + "?version=older", follow=True)
     assert response.redirect_chain[-1][0] == reverse("safety:plan", args=[pathway.pk])

@@ -184,7 +184,7 @@ def test_record_progress_2012_completes_and_2018_only_starts(child, worker, loca
     records.do_record_progress(pathway_2018, records.NETWORK, completed_on=TODAY(), actor=worker)
     assert activity(child_2018, "exploration").status == "in_progress"
     assert [r.kind for r in records.records_for_activity("exploration")] == [
-        records.FATHER_CONTACT, records.PARENTING, records.NETWORK]
+        records.FATHER_CONTACT, records.PARENTING, records.NETWORK, records.SCREENING]
 
 
 # --- timeline ------------------------------------------------------------------------------------
