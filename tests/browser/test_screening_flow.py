@@ -121,3 +121,8 @@ def test_cats_above_the_cut_off_leads_to_a_referral(page, server, check_a11y):  
     check_a11y(page, "referrals with the referral to trauma treatment")
     page.goto("/werk/")
     assert page.locator(f"#work-followups a[href='{signal_href}']").count() == 0  # decided: off the list
+
+    # --- and it is in the help plan, with the child's other referrals ----------------------------------
+    page.goto(f"/hulpverleningsplan/{pathway_pk}/")
+    assert page.locator(f"[data-plan-referrals] a[href='{referral_href}']").count() == 1
+    check_a11y(page, "help plan with the referral")

@@ -24,6 +24,7 @@ from veerkracht.pathway.models import PathwayActivity
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.records import RECORD_KINDS
 from veerkracht.pathway.services import EDITING_ROLES, check_pathway_open
+from veerkracht.referrals import queries as referral_queries
 
 from . import documents, queries, services
 from .forms import (
@@ -200,7 +201,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         "table": table, "form": form, "formset": formset, "action_form": action_form, "adopt_form": adopt_form,
         "can_adopt": request.user.role == Role.GEDRAGSWETENSCHAPPER, "meanwhile": meanwhile,
         "errors": _errors(form, adopt_form, action_form, formset=formset), "today": timezone.localdate(),
-        "PlanStatus": PlanStatus,
+        "PlanStatus": PlanStatus, "referrals": list(referral_queries.referrals_of(pathway).defer("reason")),
     })
 
 

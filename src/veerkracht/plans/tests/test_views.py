@@ -358,3 +358,14 @@ def test_a_goal_removed_meanwhile_comes_back_with_the_second_workers_text(pathwa
     ])
     page = main(client_for(worker).post(_url("plan", pathway), data))
     assert "MIJN ZORGVULDIGE HERSCHRIJVING" in page  # kept, as a new goal the worker can save again
+
+
+def test_the_plan_page_lists_the_childs_referrals(pathway, worker, client_for):
+    from veerkracht.referrals.services import do_create_referral
+
+    make(pathway, worker, {"domain": "wellbeing", "description": "Slaapt weer door", "start_score": 3})
+    referral = do_create_referral(pathway, kind="trauma_treatment", to_whom="Traumacentrum Kind en Jeugd",
+                                  sent_on=timezone.localdate(), actor=worker)
+    page = main(client_for(worker).get(_url("plan", pathway)))
+    section = page.split("data-plan-referrals", 1)[1]
+    assert f'data-referral="{referral.pk}"' in section and "Traumacentrum Kind en Jeugd" in section
