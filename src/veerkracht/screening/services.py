@@ -317,3 +317,9 @@ def log_screening_read(pathway: Pathway, *, actor: Any, what: str = "screening",
     and a parent for her own questionnaires), so the parent's access report lists it too."""
     for person in subjects or [pathway.stay.person]:
         record(actor=actor, action=Action.READ, obj=obj or pathway, client=person, detail=what)
+
+
+def log_screening_export(administration: Administration, *, actor: Any) -> None:
+    """A questionnaire leaves the system as FHIR: an export under the person it is about."""
+    record(actor=actor, action=Action.EXPORT, obj=administration, client=administration.subject,
+           detail=f"screening fhir {administration.instrument_id}")

@@ -10,5 +10,6 @@ urlpatterns: list = [
     path("<int:pk>/afnemen/", views.administer, name="administer"),
     path("<int:pk>/afnemen/<str:instrument>/", views.administer, name="administer"),
     path("afname/<int:pk>/", views.result, name="result"),
+    path("afname/<int:pk>/fhir/", views.fhir_response, name="fhir"),
     path("signaal/<int:pk>/", views.signal, name="signal"),
 ]

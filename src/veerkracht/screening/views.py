@@ -276,3 +276,32 @@ def signal(request: HttpRequest, pk: int) -> HttpResponse:
         "decide_by": decide_by(obj) if obj.is_open else None,
         "about_parent": administration.subject_id != child.pk,
     })
+
+
+@require_GET
+@role_required(*EDITING_ROLES)
+def fhir_response(request: HttpRequest, pk: int) -> HttpResponse:
+    """The administration as a FHIR R4 QuestionnaireResponse (JSON), for exchange with another system.
+
+    Made from the stored answers with the definition of the same version only: a result is never
+    re-scored with a newer definition. Logged as an export under the person it is about."""
+    import json
+
+    from .engine import fhir
+
+    administration = queries.get_administration(request.user, pk)
+    inst = queries.known_instrument(administration.instrument_id)
+    if inst is None or inst.version != administration.instrument_version:
+        messages.error(request, _("This questionnaire was filled in with another version of its definition; "
+                                  "it cannot be exported as FHIR."))
+        return redirect("screening:result", pk=administration.pk)
+    answers = administration.answers if administration.entry == Entry.ITEMS else administration.scale_scores
+    resource = fhir.questionnaire_response(
+        inst, answers, subject_reference=f"Patient/{administration.subject.client_number or administration.subject_id}",
+        authored=timezone.localtime(administration.created_at))
+    services.log_screening_export(administration, actor=request.user)
+    response = HttpResponse(json.dumps(resource, ensure_ascii=False, indent=2),
+                            content_type="application/fhir+json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="questionnaireresponse-{administration.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response

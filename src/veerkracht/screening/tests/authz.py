@@ -1,12 +1,14 @@
 """This app's rows of the authorization matrix (see veerkracht.testing.authz)."""
 
-from veerkracht.testing.authz import PATHWAY_EDITORS, protected
+from veerkracht.testing.authz import PATHWAY_EDITORS, REDIRECT, protected
 
 MATRIX: dict[str, dict[str, str]] = {
     "screening:overview": protected(PATHWAY_EDITORS, object_page=True),
     "screening:administer": protected(PATHWAY_EDITORS, object_page=True),
     "screening:result": protected(PATHWAY_EDITORS, object_page=True),
     "screening:signal": protected(PATHWAY_EDITORS, object_page=True),
+    # the matrix's administration has no shipped definition: back to the result with a message
+    "screening:fhir": protected(PATHWAY_EDITORS, object_page=True, ok=REDIRECT),
 }
 WRITE_URLS: list[str] = ["screening:administer", "screening:signal"]
 
@@ -26,4 +28,4 @@ def objects(base):  # type: ignore[no-untyped-def]
         clinical=True, created_by=base["users"][Role.KINDERWERKER])
     signal = Signal.objects.create(administration=administration, opened_on=today)
     return {"screening:overview": base["pathway"], "screening:administer": base["pathway"],
-            "screening:result": administration, "screening:signal": signal}
+            "screening:result": administration, "screening:signal": signal, "screening:fhir": administration}
