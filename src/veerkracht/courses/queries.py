@@ -1,0 +1,120 @@
+"""Reading group courses. A group is read by the staff of its own organisation (404 for anyone else);
+workers of another organisation see only the groups opened for their region (course, dates, free places
+- never the meeting place) and, in their own child's dossier, that child's courses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from veerkracht.accounts.roles import CLIENT_ROLES
+from veerkracht.clients.models import Person, PersonKind
+from veerkracht.clients.queries import visible_persons
+from veerkracht.pathway.services import EDITING_ROLES
+
+from .models import CourseTemplate, Enrolment, EnrolmentStatus, Group, GroupStatus, Session
+
+
+def _membership(user: Any) -> Any:
+    return getattr(user, "membership_or_none", None)
+
+
+def _organisation_id(user: Any, roles: Any = CLIENT_ROLES) -> int | None:
+    membership = _membership(user)
+    if membership is None or membership.role not in roles:
+        return None
+    return membership.organisation_id
+
+
+def visible_groups(user: Any) -> QuerySet[Group]:
+    """The groups of the user's own organisation."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None:
+        return Group.objects.none()
+    return Group.objects.filter(organisation_id=organisation_id)
+
+
+def group_list(user: Any) -> QuerySet[Group]:
+    return (visible_groups(user).select_related("template").defer("meeting_place")
+            .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status__in=(
+                EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED))),
+                waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)))
+            .order_by("status", "-start_date", "name"))
+
+
+def region_groups(user: Any) -> QuerySet[Group]:
+    """Groups other organisations opened for a region the user's organisation serves (not completed),
+    for referring a child. The meeting place is not loaded."""
+    organisation_id = _organisation_id(user, EDITING_ROLES)
+    if organisation_id is None:
+        return Group.objects.none()
+    return (Group.objects.filter(region__organisations__id=organisation_id)
+            .exclude(organisation_id=organisation_id).exclude(status=GroupStatus.COMPLETED)
+            .select_related("template", "organisation", "region").defer("meeting_place")
+            .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)))
+            .order_by("start_date", "name"))
+
+
+def get_group(user: Any, pk: Any) -> Group:
+    return get_object_or_404(visible_groups(user).select_related("template", "organisation"), pk=pk)
+
+
+def get_referable_group(user: Any, pk: Any) -> Group:
+    """A group the user may enrol own children into: own organisation or opened for the region."""
+    organisation_id = _organisation_id(user, EDITING_ROLES)
+    if organisation_id is None:
+        return get_object_or_404(Group.objects.none(), pk=pk)
+    scope = Group.objects.filter(Q(organisation_id=organisation_id) | Q(region__organisations__id=organisation_id))
+    return get_object_or_404(
+        scope.exclude(status=GroupStatus.COMPLETED).select_related("template", "organisation")
+        .defer("meeting_place").distinct(), pk=pk)
+
+
+def get_session(user: Any, pk: Any) -> Session:
+    return get_object_or_404(
+        Session.objects.filter(group__in=visible_groups(user)).select_related("group__template", "makeup_for"), pk=pk)
+
+
+def get_enrolment(user: Any, pk: Any) -> Enrolment:
+    """An enrolment of an own group, or of a child of the own organisation (the referrer's side)."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None:
+        return get_object_or_404(Enrolment.objects.none(), pk=pk)
+    return get_object_or_404(
+        Enrolment.objects.filter(Q(group__organisation_id=organisation_id) | Q(child__organisation_id=organisation_id))
+        .select_related("group__template", "child").defer("group__meeting_place"), pk=pk)
+
+
+def templates_for(user: Any) -> QuerySet[CourseTemplate]:
+    organisation_id = _organisation_id(user)
+    return CourseTemplate.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id),
+                                         active=True).order_by("name")
+
+
+def sessions_of(group: Group) -> list[Session]:
+    """The sessions in date order, each with ``present`` and ``recorded`` counts."""
+    return list(Session.objects.filter(group=group).select_related("makeup_for").annotate(
+        present=Count("attendances", filter=Q(attendances__present=True)),
+        recorded=Count("attendances"),
+    ).order_by("date", "kind", "is_makeup", "number"))
+
+
+def enrolments_of(group: Group) -> list[Enrolment]:
+    """The enrolments with the child (first name and age only are shown to the course organisation)
+    and ``attended`` (child sessions present) and ``parent_attended``."""
+    return list(Enrolment.objects.filter(group=group).select_related("child").annotate(
+        attended=Count("attendances", filter=Q(attendances__present=True, attendances__session__kind="child")),
+        parent_attended=Count("attendances", filter=Q(attendances__present=True,
+                                                      attendances__session__kind="parent")),
+    ).order_by("status", "child__first_name", "pk"))
+
+
+def children_to_enrol(user: Any) -> QuerySet[Person]:
+    """Children of the user's own organisation the user may see (for the enrol form)."""
+    organisation_id = _organisation_id(user, EDITING_ROLES)
+    if organisation_id is None:
+        return Person.objects.none()
+    return (visible_persons(user).filter(kind=PersonKind.CHILD, organisation_id=organisation_id)
+            .order_by("first_name", "last_name"))

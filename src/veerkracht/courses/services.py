@@ -1,0 +1,372 @@
+"""The only way to write group courses: atomic, permission-checked, audited (field names only).
+
+Who may do what:
+- the staff of the group's organisation with an editing role create groups, record attendance,
+  add make-up sessions, register dropouts and change the status;
+- a child is enrolled only by an editing worker of the CHILD's organisation: into an own group, or
+  into a group another organisation opened for a region the child's organisation serves (that
+  enrolment is the referral). A full group puts the child on the waiting list; a child of the wrong
+  age, or without complete consent for the help plan, is refused with a clear message."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from veerkracht.audit.models import Action
+from veerkracht.audit.services import record
+from veerkracht.clients.models import PARENT_KINDS, Person, PersonKind, age_on
+from veerkracht.core.concurrency import ConcurrentEditError
+from veerkracht.pathway.models import Pathway
+from veerkracht.pathway.services import EDITING_ROLES, check_can_edit
+
+from .models import (
+    CourseTemplate,
+    DropoutReason,
+    Enrolment,
+    EnrolmentStatus,
+    Group,
+    GroupStatus,
+    Session,
+    SessionKind,
+)
+
+TEMPLATE_DIRECTORY = Path(__file__).resolve().parent / "templates"
+TEMPLATE_FIELDS = ("name", "min_age", "max_age", "sessions", "minutes", "max_children", "parent_sessions",
+                   "focus_on_violence", "instruments", "topics")
+CONSENT_CODES = ("action_plan", "plan_guidance")
+NAME_MAX = 120
+TEXT_MAX = 2000
+DAYS_BETWEEN = 7
+
+
+def load_course_templates(directory: Path = TEMPLATE_DIRECTORY) -> int:
+    """Create or update the shipped course templates from the JSON files; returns how many."""
+    count = 0
+    for path in sorted(directory.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        CourseTemplate.objects.update_or_create(
+            code=data["code"], organisation=None, defaults={name: data[name] for name in TEMPLATE_FIELDS})
+        count += 1
+    return count
+
+
+# -- permissions ------------------------------------------------------------------------------------
+def _membership(actor: Any) -> Any:
+    return getattr(actor, "membership_or_none", None)
+
+
+def can_manage_group(actor: Any, group: Group) -> bool:
+    membership = _membership(actor)
+    return bool(membership is not None and membership.role in EDITING_ROLES
+                and membership.organisation_id == group.organisation_id)
+
+
+def check_can_manage(actor: Any, group: Group) -> None:
+    if not can_manage_group(actor, group):
+        raise PermissionDenied
+
+
+def may_refer_to(actor: Any, group: Group) -> bool:
+    """May this user enrol children of the own organisation into ``group``?"""
+    membership = _membership(actor)
+    if membership is None or membership.role not in EDITING_ROLES or membership.organisation_id is None:
+        return False
+    if membership.organisation_id == group.organisation_id:
+        return True
+    return bool(group.region_id and membership.organisation.regions.filter(pk=group.region_id).exists())
+
+
+def _check_open(group: Group) -> None:
+    if group.status == GroupStatus.COMPLETED:
+        raise ValidationError(_("This group has been completed and can no longer be changed."), code="completed")
+
+
+# -- groups -----------------------------------------------------------------------------------------
+def do_create_group(
+    *, template: CourseTemplate, name: str, start_date: datetime.date | None, actor: Any,
+    max_children: int | None = None, meeting_place: str = "", trainers: list[Any] | None = None,
+    region: Any = None, days_between: int = DAYS_BETWEEN,
+) -> Group:
+    """A group from a template, with its child and parent sessions planned every ``days_between`` days
+    from the start date (the parent sessions on the dates of the first child sessions)."""
+    membership = _membership(actor)
+    if membership is None or membership.role not in EDITING_ROLES or membership.organisation_id is None:
+        raise PermissionDenied
+    organisation = membership.organisation
+    if template.organisation_id not in (None, organisation.pk):
+        raise PermissionDenied
+    name = " ".join(str(name or "").split())
+    meeting_place = str(meeting_place or "").strip()
+    trainers = list(trainers or [])
+    max_children = template.max_children if max_children is None else max_children
+    errors = []
+    if not name:
+        errors.append(ValidationError(_("Fill in a name for the group."), code="name"))
+    elif len(name) > NAME_MAX:
+        errors.append(ValidationError(_("The name is too long."), code="name"))
+    if start_date is None:
+        errors.append(ValidationError(_("Fill in the start date."), code="start_date"))
+    if not 1 <= max_children <= template.max_children:
+        errors.append(ValidationError(
+            _("The group can have at most %(max)s children (the maximum of the course).") % {
+                "max": template.max_children}, code="max_children"))
+    if len(meeting_place) > TEXT_MAX:
+        errors.append(ValidationError(_("The text is too long."), code="length"))
+    if any(getattr(_membership(t), "organisation_id", None) != organisation.pk for t in trainers):
+        errors.append(ValidationError(_("Trainers must work at your own organisation."), code="trainers"))
+    if region is not None and not organisation.regions.filter(pk=region.pk).exists():
+        errors.append(ValidationError(_("Your organisation does not serve this region."), code="region"))
+    if not 1 <= days_between <= 31:
+        errors.append(ValidationError(_("The days between sessions must be between 1 and 31."), code="days"))
+    if errors:
+        raise ValidationError(errors)
+    assert start_date is not None
+    with transaction.atomic():
+        group = Group.objects.create(
+            template=template, organisation=organisation, name=name, region=region, meeting_place=meeting_place,
+            start_date=start_date, max_children=max_children, created_by=actor)
+        group.trainers.set(trainers)
+        step = datetime.timedelta(days=days_between)
+        sessions = [Session(group=group, number=n, date=start_date + (n - 1) * step, kind=SessionKind.CHILD,
+                            topic=template.topic_for(n)) for n in range(1, template.sessions + 1)]
+        sessions += [Session(group=group, number=n, date=start_date + (n - 1) * step, kind=SessionKind.PARENT)
+                     for n in range(1, template.parent_sessions + 1)]
+        Session.objects.bulk_create(sessions)
+        record(actor=actor, action=Action.CREATE, obj=group,
+               changed_fields=["template", "name", "start_date", "max_children"]
+               + (["meeting_place"] if meeting_place else []) + (["trainers"] if trainers else [])
+               + (["region"] if region is not None else []),
+               detail=f"course group: {template.code}, {len(sessions)} sessions")
+    return group
+
+
+def do_change_group_status(group: Group, *, status: str, expected_version: int, actor: Any) -> Group:
+    """planned -> running -> completed. Completing the group completes every enrolled child."""
+    check_can_manage(actor, group)
+    allowed = {GroupStatus.PLANNED: (GroupStatus.RUNNING, GroupStatus.COMPLETED),
+               GroupStatus.RUNNING: (GroupStatus.COMPLETED,), GroupStatus.COMPLETED: ()}
+    with transaction.atomic():
+        current = Group.objects.select_for_update().filter(pk=group.pk).first()
+        if current is None or current.version != expected_version:
+            raise ConcurrentEditError(current)
+        if status not in allowed.get(current.status, ()):
+            raise ValidationError(_("The group cannot get this status now."), code="status")
+        Group.objects.filter(pk=group.pk).update(status=status, version=current.version + 1,
+                                                 updated_at=timezone.now())
+        if status == GroupStatus.COMPLETED:
+            Enrolment.objects.filter(group=group, status=EnrolmentStatus.ENROLLED).update(
+                status=EnrolmentStatus.COMPLETED, updated_at=timezone.now())
+        record(actor=actor, action=Action.UPDATE, obj=group, changed_fields=["status"],
+               detail=f"course group: {status}")
+    group.refresh_from_db()
+    return group
+
+
+def do_add_makeup_session(group: Group, *, date: datetime.date | None, makeup_for: Session | None,
+                          actor: Any, topic: str = "") -> Session:
+    """A make-up session for a session some children (or parents) missed."""
+    check_can_manage(actor, group)
+    _check_open(group)
+    errors = []
+    if date is None:
+        errors.append(ValidationError(_("Fill in the date."), code="date"))
+    if makeup_for is None or makeup_for.group_id != group.pk or makeup_for.is_makeup:
+        errors.append(ValidationError(_("Choose the session this one makes up for."), code="makeup_for"))
+    elif date is not None and date < makeup_for.date:
+        errors.append(ValidationError(_("A make-up session cannot be before the session it makes up for."),
+                                      code="date"))
+    if errors:
+        raise ValidationError(errors)
+    assert makeup_for is not None and date is not None
+    topic = " ".join(str(topic or "").split())[:200] or makeup_for.topic
+    with transaction.atomic():
+        session = Session.objects.create(group=group, number=makeup_for.number, date=date, kind=makeup_for.kind,
+                                         topic=topic, is_makeup=True, makeup_for=makeup_for)
+        record(actor=actor, action=Action.CREATE, obj=session, changed_fields=["date", "makeup_for"],
+               detail="course make-up session")
+    return session
+
+
+# -- enrolment --------------------------------------------------------------------------------------
+def pathway_of(child: Person) -> Pathway | None:
+    return (Pathway.objects.filter(stay__person=child).select_related("stay__person")
+            .order_by("-stay__admission_date", "-pk").first())
+
+
+def _consent_missing(child: Person) -> bool:
+    from veerkracht.consent.queries import status_for_pathway
+
+    pathway = pathway_of(child)
+    if pathway is None:
+        return False
+    statuses = status_for_pathway(pathway)
+    return any(code in statuses and not statuses[code].is_complete for code in CONSENT_CODES)
+
+
+def do_enrol(group: Group, *, child: Person, actor: Any) -> Enrolment:
+    """Enrol ``child``; a full group puts it on the waiting list (status "waiting")."""
+    check_can_edit(actor, child)
+    if not may_refer_to(actor, group):
+        raise PermissionDenied
+    _check_open(group)
+    template = group.template
+    if child.kind != PersonKind.CHILD:
+        raise ValidationError(_("Only a child can be enrolled in a group."), code="not_child")
+    age = age_on(child.birth_date, group.start_date)
+    if age is None:
+        raise ValidationError(_("The date of birth of the child is not known, so its age cannot be checked."),
+                              code="age")
+    if not template.min_age <= age <= template.max_age:
+        raise ValidationError(
+            _("This course is for children from %(min)s to %(max)s years old; on the start date the child is "
+              "%(age)s.") % {"min": template.min_age, "max": template.max_age, "age": age}, code="age")
+    if _consent_missing(child):
+        raise ValidationError(
+            _("The consent for the help plan is not complete: record it before enrolling the child."),
+            code="consent")
+    with transaction.atomic():
+        Group.objects.select_for_update().filter(pk=group.pk).first()
+        if Enrolment.objects.filter(group=group, child=child).exists():
+            raise ValidationError(_("This child is already enrolled in this group or on its waiting list."),
+                                  code="duplicate")
+        taken = Enrolment.objects.filter(group=group, status=EnrolmentStatus.ENROLLED).count()
+        status = EnrolmentStatus.ENROLLED if taken < group.max_children else EnrolmentStatus.WAITING
+        enrolment = Enrolment.objects.create(group=group, child=child, status=status, referred_by=actor)
+        record(actor=actor, action=Action.CREATE, obj=enrolment, client=child, changed_fields=["group", "status"],
+               detail=f"course enrolment: {status}"
+               + (" (referral to another organisation)" if group.organisation_id != child.organisation_id else ""))
+    return enrolment
+
+
+def do_admit_from_waiting_list(enrolment: Enrolment, *, expected_version: int, actor: Any) -> Enrolment:
+    group = enrolment.group
+    check_can_manage(actor, group)
+    _check_open(group)
+    with transaction.atomic():
+        Group.objects.select_for_update().filter(pk=group.pk).first()
+        current = Enrolment.objects.filter(pk=enrolment.pk).first()
+        if current is None or current.version != expected_version:
+            raise ConcurrentEditError(current)
+        if current.status != EnrolmentStatus.WAITING:
+            raise ValidationError(_("This child is not on the waiting list."), code="status")
+        if Enrolment.objects.filter(group=group, status=EnrolmentStatus.ENROLLED).count() >= group.max_children:
+            raise ValidationError(_("The group is full."), code="full")
+        Enrolment.objects.filter(pk=current.pk).update(status=EnrolmentStatus.ENROLLED, version=current.version + 1,
+                                                       updated_at=timezone.now())
+        record(actor=actor, action=Action.UPDATE, obj=current, client=current.child,
+               changed_fields=["status"], detail="course enrolment: admitted from the waiting list")
+    current.refresh_from_db()
+    return current
+
+
+def do_drop_out(enrolment: Enrolment, *, reason: str, on: datetime.date | None, expected_version: int,
+                actor: Any) -> Enrolment:
+    """The child stops before the end of the course, with a reason. The group's staff or a worker of
+    the child's organisation may register it."""
+    group = enrolment.group
+    if not (can_manage_group(actor, group) or (may_refer_to(actor, group)
+                                               and _membership(actor).organisation_id == enrolment.child.organisation_id)):
+        raise PermissionDenied
+    errors = []
+    if reason not in DropoutReason.values:
+        errors.append(ValidationError(_("Choose the reason for dropping out."), code="reason"))
+    if on is None:
+        errors.append(ValidationError(_("Fill in the date."), code="date"))
+    elif on > timezone.localdate():
+        errors.append(ValidationError(_("The date cannot lie in the future."), code="date_future"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+        if current is None or current.version != expected_version:
+            raise ConcurrentEditError(current)
+        if current.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING):
+            raise ValidationError(_("This enrolment has already ended."), code="status")
+        Enrolment.objects.filter(pk=current.pk).update(
+            status=EnrolmentStatus.DROPPED_OUT, dropout_reason=reason, dropped_out_on=on,
+            version=current.version + 1, updated_at=timezone.now())
+        record(actor=actor, action=Action.UPDATE, obj=current, client=current.child,
+               changed_fields=["status", "dropout_reason", "dropped_out_on"], detail=f"course dropout: {reason}")
+    current.refresh_from_db()
+    return current
+
+
+# -- attendance -------------------------------------------------------------------------------------
+def attendees(session: Session) -> list[tuple[Enrolment, Person]]:
+    """Who can attend ``session``: each enrolled (or completed) child, or at a parent session the
+    child's mother or other caregiver(s). Ordered by the child's first name."""
+    from veerkracht.clients.models import ParentChild
+
+    enrolments = list(
+        Enrolment.objects.filter(group_id=session.group_id,
+                                 status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED,
+                                             EnrolmentStatus.DROPPED_OUT))
+        .select_related("child").order_by("child__first_name", "pk"))
+    # a child who dropped out before the session no longer attends
+    enrolments = [e for e in enrolments
+                  if e.status != EnrolmentStatus.DROPPED_OUT or (e.dropped_out_on and e.dropped_out_on > session.date)]
+    if session.kind == SessionKind.CHILD:
+        return [(e, e.child) for e in enrolments]
+    links = ParentChild.objects.filter(child__in=[e.child_id for e in enrolments],
+                                       parent__kind__in=[k for k in PARENT_KINDS if k != PersonKind.FATHER])
+    parents: dict[int, list[Person]] = {}
+    for link in links.select_related("parent").order_by("parent__first_name"):
+        parents.setdefault(link.child_id, []).append(link.parent)
+    return [(e, parent) for e in enrolments for parent in parents.get(e.child_id, [])]
+
+
+def do_record_attendance(session: Session, *, present: dict[tuple[int, int], bool], expected_version: int,
+                         actor: Any, notes: str | None = None) -> Session:
+    """Record who was present: ``present`` maps (enrolment id, person id) to True/False; anyone who can
+    attend and is not in the mapping is recorded as absent."""
+    from .models import Attendance
+
+    group = session.group
+    check_can_manage(actor, group)
+    _check_open(group)
+    if session.date > timezone.localdate():
+        raise ValidationError(_("Attendance can only be recorded on or after the day of the session."),
+                              code="date_future")
+    if notes is not None:
+        notes = str(notes).strip().replace("\r\n", "\n")
+        if len(notes) > TEXT_MAX:
+            raise ValidationError(_("The text is too long."), code="length")
+    with transaction.atomic():
+        current = Session.objects.select_for_update().filter(pk=session.pk).first()
+        if current is None or current.version != expected_version:
+            raise ConcurrentEditError(current)
+        pairs = attendees(current)
+        allowed = {(e.pk, p.pk) for e, p in pairs}
+        if set(present) - allowed:
+            raise ValidationError(_("Someone in the list is not in this group."), code="unknown")
+        existing = {(a.enrolment_id, a.person_id): a for a in Attendance.objects.filter(session=current)}
+        for enrolment, person in pairs:
+            value = bool(present.get((enrolment.pk, person.pk), False))
+            row = existing.get((enrolment.pk, person.pk))
+            if row is None:
+                Attendance.objects.create(session=current, enrolment=enrolment, person=person, present=value,
+                                          recorded_by=actor)
+            elif row.present != value:
+                row.present, row.recorded_by = value, actor
+                row.save(update_fields=["present", "recorded_by", "recorded_at"])
+        changes: dict[str, Any] = {"version": current.version + 1, "updated_at": timezone.now()}
+        if notes is not None:
+            changes["notes"] = notes
+        Session.objects.filter(pk=current.pk).update(**changes)
+        record(actor=actor, action=Action.UPDATE, obj=current,
+               changed_fields=["attendance"] + (["notes"] if notes else []),
+               detail=f"course attendance: {sum(1 for v in present.values() if v)} of {len(pairs)} present")
+    current.refresh_from_db()
+    return current
+
+
+def log_group_read(group: Group, *, actor: Any, what: str = "course group") -> None:
+    record(actor=actor, action=Action.READ, obj=group, detail=what)
