@@ -193,3 +193,58 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}: {self.person_id} {'present' if self.present else 'absent'}"
+
+
+# --- Measurements (helper "effect") -------------------------------------------------------------------
+
+
+class Timepoint(models.TextChoices):
+    T0 = "T0", pgettext_lazy("measurement", "T0 (before the course)")
+    T1 = "T1", pgettext_lazy("measurement", "T1 (after the last session)")
+    T2 = "T2", pgettext_lazy("measurement", "T2 (six months after)")
+
+
+class Measurement(TimeStampedModel):
+    """One questionnaire planned for one enrolled child at one time point; ``administration`` links the
+    screening result once it has been entered (screening.services.do_record_administration)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="measurements")
+    timepoint = models.CharField(_("time point"), max_length=2, choices=Timepoint.choices)
+    instrument_id = models.CharField(_("instrument"), max_length=60)
+    due_on = models.DateField(_("due on"))
+    administration = models.ForeignKey("screening.Administration", on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="course_measurements")
+
+    class Meta:
+        ordering = ["enrolment", "timepoint", "instrument_id"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "timepoint", "instrument_id"], name="measurement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.timepoint} {self.instrument_id}"
+
+
+class InstrumentReliability(TimeStampedModel):
+    """The reliability r of one instrument as used with one course template, with its source (for the
+    reliable change index). Required: without it the report shows no RCI."""
+
+    template = models.ForeignKey(CourseTemplate, on_delete=models.CASCADE, related_name="reliabilities")
+    instrument_id = models.CharField(_("instrument"), max_length=60)
+    reliability = models.DecimalField(_("reliability (r)"), max_digits=4, decimal_places=3)
+    source = models.CharField(_("source of the reliability"), max_length=300)
+
+    class Meta:
+        ordering = ["template", "instrument_id"]
+        verbose_name = _("reliability of an instrument")
+        verbose_name_plural = _("reliabilities of instruments")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "instrument_id"], name="reliability_unique"),
+            models.CheckConstraint(condition=Q(reliability__gte=0) & Q(reliability__lt=1),
+                                   name="reliability_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_id}: {self.instrument_id} r={self.reliability}"

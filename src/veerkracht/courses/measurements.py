@@ -1,0 +1,128 @@
+"""Measurements of a group course: T0 before the first session, T1 after the last session, T2 six months
+after the last session. Each measurement is a screening questionnaire, entered through
+screening.services.do_record_administration and then linked to the planned measurement."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from veerkracht.accounts.roles import CLIENT_ROLES
+from veerkracht.audit.models import Action
+from veerkracht.audit.services import record
+from veerkracht.clients.models import age_on
+from veerkracht.pathway.models import Pathway
+from veerkracht.screening.engine import definitions
+from veerkracht.screening.services import do_record_administration
+
+from .models import ACTIVE_ENROLMENT, Group, Measurement, SessionKind, Timepoint
+
+FOLLOW_UP_MONTHS = 6
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months later; a day the month does not have becomes its last day
+    (31 August + 6 months = 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _child_session_dates(group: Group) -> list[datetime.date]:
+    return sorted(
+        group.sessions.filter(kind=SessionKind.CHILD, is_makeup=False).values_list("date", flat=True)
+    )
+
+
+def due_dates(group: Group) -> dict[str, datetime.date]:
+    """T0: the date of the first children's session (measured before it starts); T1: the date of the last
+    children's session (measured after it); T2: six months after the last session. Without planned
+    sessions: weekly sessions from the start date, as many as the template has."""
+    dates = _child_session_dates(group)
+    if dates:
+        first, last = dates[0], dates[-1]
+    else:
+        first = group.start_date
+        last = first + datetime.timedelta(weeks=max(group.template.sessions - 1, 0))
+    return {Timepoint.T0: first, Timepoint.T1: last, Timepoint.T2: add_months(last, FOLLOW_UP_MONTHS)}
+
+
+def check_can_plan(actor: Any, group: Group) -> None:
+    """Workers with a client role of the group's own organisation plan the measurements."""
+    membership = getattr(actor, "membership_or_none", None)
+    if membership is None or membership.role not in CLIENT_ROLES or membership.organisation_id != group.organisation_id:
+        raise PermissionDenied
+
+
+def instruments_for(group: Group, child: Any, day: datetime.date) -> list[str]:
+    """The template's instruments that fit the child's age on ``day`` (unknown ids are left out)."""
+    ids = []
+    registry = definitions.registry()
+    for instrument_id in group.template.instruments or []:
+        inst = registry.get(instrument_id)
+        if inst is not None and inst.fits_age(age_on(child.birth_date, day)):
+            ids.append(instrument_id)
+    return ids
+
+
+def do_plan_measurements(group: Group, *, actor: Any) -> list[Measurement]:
+    """Create the T0/T1/T2 measurements of every enrolled child (or move the due date of an open one when
+    the sessions changed). Returns the measurements created."""
+    check_can_plan(actor, group)
+    dates = due_dates(group)
+    created: list[Measurement] = []
+    with transaction.atomic():
+        enrolments = list(group.enrolments.filter(status__in=ACTIVE_ENROLMENT).select_related("child"))
+        existing = {(m.enrolment_id, m.timepoint, m.instrument_id): m
+                    for m in Measurement.objects.filter(enrolment__in=enrolments)}
+        for enrolment in enrolments:
+            for timepoint, due_on in dates.items():
+                for instrument_id in instruments_for(group, enrolment.child, due_on):
+                    measurement = existing.get((enrolment.pk, timepoint, instrument_id))
+                    if measurement is None:
+                        created.append(Measurement.objects.create(
+                            enrolment=enrolment, timepoint=timepoint, instrument_id=instrument_id, due_on=due_on))
+                    elif measurement.administration_id is None and measurement.due_on != due_on:
+                        measurement.due_on = due_on
+                        measurement.save(update_fields=["due_on", "updated_at"])
+        record(actor=actor, action=Action.CREATE, obj=group, changed_fields=["measurements"],
+               detail=f"course measurements planned: {len(created)}")
+    return created
+
+
+def open_pathway(child: Any) -> Pathway | None:
+    return (Pathway.objects.filter(stay__person=child, closed_on__isnull=True).select_related("stay__person")
+            .order_by("-created_at").first())
+
+
+def do_record_measurement(
+    measurement: Measurement, *, actor: Any, administered_on: datetime.date | None,
+    answers: dict[str, Any] | None = None, scale_scores: dict[str, Any] | None = None,
+    subject: Any = None, note: str = "",
+) -> Measurement:
+    """Enter the questionnaire of a planned measurement (the screening rules apply: a worker who may edit
+    the child's record, an open pathway) and link the result to the measurement."""
+    if measurement.administration_id is not None:
+        raise ValidationError(_("This measurement has already been entered."), code="done")
+    child = measurement.enrolment.child
+    pathway = open_pathway(child)
+    if pathway is None:
+        raise ValidationError(
+            _("This child has no open pathway, so the measurement cannot be entered."), code="no_pathway")
+    with transaction.atomic():
+        administration = do_record_administration(
+            pathway, instrument_id=measurement.instrument_id, administered_on=administered_on, actor=actor,
+            answers=answers, scale_scores=scale_scores, subject=subject, note=note)
+        updated = Measurement.objects.filter(pk=measurement.pk, administration__isnull=True).update(
+            administration=administration)
+        if not updated:
+            raise ValidationError(_("This measurement has already been entered."), code="done")
+        measurement.refresh_from_db()
+        record(actor=actor, action=Action.UPDATE, obj=measurement, client=child, changed_fields=["administration"],
+               detail=f"course measurement {measurement.timepoint} {measurement.instrument_id}")
+    return measurement
