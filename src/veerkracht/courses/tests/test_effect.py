@@ -1,5 +1,4 @@
 """The effect report numbers: a group worked out by hand, invalid results, the template report across groups."""
-which child, the CSV, the chart with its table, bounded queries."""
 
 from __future__ import annotations
 
