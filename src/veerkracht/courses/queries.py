@@ -83,7 +83,7 @@ def get_enrolment(user: Any, pk: Any) -> Enrolment:
     if organisation_id is None:
         return get_object_or_404(Enrolment.objects.none(), pk=pk)
     return get_object_or_404(
-        Enrolment.objects.filter(Q(group__organisation_id=organisation_id) | Q(child__organisation_id=organisation_id))
+        Enrolment.objects.filter(Q(group__organisation_id=organisation_id) | Q(child__in=visible_persons(user)))
         .select_related("group__template", "child").defer("group__meeting_place"), pk=pk)
 
 

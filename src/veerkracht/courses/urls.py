@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "courses"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.group_list, name="list"),
+    path("nieuw/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/status/", views.change_status, name="status"),
+    path("<int:pk>/aanmelden/", views.enrol, name="enrol"),
+    path("<int:pk>/inhaalbijeenkomst/", views.makeup, name="makeup"),
+    path("bijeenkomst/<int:pk>/", views.session, name="session"),
+    path("aanmelding/<int:pk>/", views.enrolment, name="enrolment"),
+]

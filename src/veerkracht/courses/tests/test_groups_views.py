@@ -1,0 +1,158 @@
+"""Group pages: create from a template, the group page, enrolling (also from another organisation),
+attendance, dropout, make-up sessions; the dossier section."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from veerkracht.courses import services
+from veerkracht.courses.dossier_section import courses_of
+from veerkracht.courses.models import Attendance, Enrolment, EnrolmentStatus, Group, SessionKind
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+DAY = datetime.timedelta(days=1)
+PLACE = "Buurthuis De Ster, Lindelaan 4"
+
+
+def new_group(template, actor, **extra):  # type: ignore[no-untyped-def]
+    values = {"name": "Groep voorjaar", "start_date": TODAY() - 70 * DAY, "meeting_place": PLACE, **extra}
+    return services.do_create_group(template=template, actor=actor, **values)
+
+
+def test_a_worker_creates_a_group_from_a_template(en_nu_ik, worker, trainer, client_for):
+    client = client_for(worker)
+    page = client.get(reverse("courses:create")).content.decode()
+    assert "En nu ik...!" in page and "Storm en Spetters" in page
+    response = client.post(reverse("courses:create"), {
+        "template": en_nu_ik.pk, "name": "En nu ik voorjaar", "start_date": TODAY().isoformat(),
+        "days_between": 7, "max_children": "", "meeting_place": PLACE, "trainers": [trainer.pk]})
+    group = Group.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("courses:detail", args=[group.pk])
+    assert group.sessions.count() == 18 and group.max_children == 8
+    page = client.get(reverse("courses:detail", args=[group.pk])).content.decode()
+    assert "Lindelaan" in page and "Kennismaken en afspraken maken" in page
+
+
+def test_bad_input_gives_the_form_back_with_a_clear_message(en_nu_ik, worker, client_for):
+    response = client_for(worker).post(reverse("courses:create"), {
+        "template": en_nu_ik.pk, "name": "Te groot", "start_date": TODAY().isoformat(), "days_between": 7,
+        "max_children": 12})
+    assert response.status_code == 200 and "at most 8 children" in response.content.decode()
+    assert not Group.objects.exists()
+
+
+def test_enrolling_a_full_group_and_a_wrong_age_say_so(storm, worker, make_child, client_for):
+    group = new_group(storm, worker, max_children=1)
+    client = client_for(worker)
+    first, second, too_old = make_child(age=5), make_child(age=6), make_child(age=11)
+    client.post(reverse("courses:enrol", args=[group.pk]), {"child": first.pk})
+    response = client.post(reverse("courses:enrol", args=[group.pk]), {"child": second.pk}, follow=True)
+    assert "the child has been put on the waiting list" in response.content.decode()
+    response = client.post(reverse("courses:enrol", args=[group.pk]), {"child": too_old.pk})
+    assert response.status_code == 200 and "from 4 to 7 years old" in response.content.decode()
+    assert dict(Enrolment.objects.values_list("child_id", "status")) == {
+        first.pk: EnrolmentStatus.ENROLLED, second.pk: EnrolmentStatus.WAITING}
+
+
+def test_another_organisation_refers_its_child_and_the_trainers_see_only_course_data(
+        en_nu_ik, worker, worker_b, org_a, org_b, location_b, make_child, client_for):
+    region = org_a.regions.get()
+    org_b.regions.add(region)
+    group = new_group(en_nu_ik, worker, region=region)
+    child_b = make_child(organisation=org_b, location=location_b, first_name="Sem", last_name="Verhoeven")
+    client_b = client_for(worker_b)
+    listing = client_b.get(reverse("courses:list")).content.decode()
+    assert "Groep voorjaar" in listing and "Lindelaan" not in listing
+    page = client_b.get(reverse("courses:enrol", args=[group.pk])).content.decode()
+    assert "Lindelaan" not in page and "a referral" in page
+    # B cannot open the group itself
+    assert client_b.get(reverse("courses:detail", args=[group.pk])).status_code == 404
+    client_b.post(reverse("courses:enrol", args=[group.pk]), {"child": child_b.pk})
+    enrolment = Enrolment.objects.get(child=child_b)
+    assert enrolment.referred_by == worker_b
+    page = client_for(worker).get(reverse("courses:detail", args=[group.pk])).content.decode()
+    assert "Sem" in page and "Verhoeven" not in page and "other organisation" in page
+    page = client_for(worker).get(reverse("courses:enrolment", args=[enrolment.pk])).content.decode()
+    assert "Sem" in page and "Verhoeven" not in page and reverse("clients:dossier", args=[child_b.pk]) not in page
+    # the course organisation cannot open the child's dossier
+    assert client_for(worker).get(reverse("clients:dossier", args=[child_b.pk])).status_code == 404
+
+
+def test_a_worker_of_a_group_outside_the_region_gets_404(en_nu_ik, worker, worker_b, client_for):
+    group = new_group(en_nu_ik, worker)
+    assert client_for(worker_b).get(reverse("courses:enrol", args=[group.pk])).status_code == 404
+
+
+def test_attendance_form_records_children_and_keeps_input_when_stale(en_nu_ik, worker, make_child, client_for):
+    group = new_group(en_nu_ik, worker)
+    children = [make_child() for _ in range(2)]
+    enrolments = [services.do_enrol(group, child=c, actor=worker) for c in children]
+    session = group.sessions.get(kind=SessionKind.CHILD, number=1)
+    client = client_for(worker)
+    url = reverse("courses:session", args=[session.pk])
+    page = client.get(url).content.decode()
+    assert children[0].first_name in page and children[0].last_name not in page
+    key = f"present_{enrolments[0].pk}_{children[0].pk}"
+    response = client.post(url, {"version": session.version, key: "on", "notes": "Rustige groep"})
+    assert response.status_code == 302
+    assert dict(Attendance.objects.values_list("person_id", "present")) == {children[0].pk: True,
+                                                                           children[1].pk: False}
+    response = client.post(url, {"version": session.version, "notes": "Mijn versie"})
+    text = response.content.decode()
+    assert response.status_code == 200 and "Someone else changed this record" in text and "Mijn versie" in text
+    assert Attendance.objects.filter(present=True).count() == 1
+
+
+def test_dropout_and_makeup_pages(en_nu_ik, worker, make_child, client_for):
+    group = new_group(en_nu_ik, worker)
+    enrolment = services.do_enrol(group, child=make_child(), actor=worker)
+    client = client_for(worker)
+    url = reverse("courses:enrolment", args=[enrolment.pk])
+    response = client.post(url, {"version": enrolment.version, "reason": "", "on": TODAY().isoformat()})
+    assert response.status_code == 200
+    client.post(url, {"version": enrolment.version, "reason": "left", "on": TODAY().isoformat()})
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.DROPPED_OUT and enrolment.dropout_reason == "left"
+    missed = group.sessions.get(kind=SessionKind.CHILD, number=3)
+    client.post(reverse("courses:makeup", args=[group.pk]), {"makeup_for": missed.pk,
+                                                             "date": (missed.date + DAY).isoformat()})
+    assert group.sessions.filter(is_makeup=True, makeup_for=missed).count() == 1
+
+
+def test_the_group_page_has_a_bounded_number_of_queries(en_nu_ik, worker, make_child, client_for,
+                                                        django_assert_max_num_queries):
+    group = new_group(en_nu_ik, worker)
+    client = client_for(worker)
+    url = reverse("courses:detail", args=[group.pk])
+    services.do_enrol(group, child=make_child(), actor=worker)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for _ in range(4):
+        services.do_enrol(group, child=make_child(), actor=worker)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_the_dossier_section_lists_the_childs_courses_in_one_query(en_nu_ik, storm, worker, make_child,
+                                                                   django_assert_num_queries):
+    child = make_child(age=6)
+    group = new_group(en_nu_ik, worker)
+    enrolment = services.do_enrol(group, child=child, actor=worker)
+    services.do_enrol(new_group(storm, worker), child=child, actor=worker)
+    for number in (1, 2):
+        session = group.sessions.get(kind=SessionKind.CHILD, number=number)
+        services.do_record_attendance(session, present={(enrolment.pk, child.pk): number == 1},
+                                      expected_version=session.version, actor=worker)
+    with django_assert_num_queries(1):
+        courses = courses_of(child)
+    assert len(courses) == 2
+    mine = next(c for c in courses if c.group_id == group.pk)
+    assert (mine.attended, mine.planned) == (1, 9)
+    html = render_to_string("courses/_dossier.html", {"courses": courses})
+    assert "En nu ik...!" in html and "1 of 9" in html and "Lindelaan" not in html
