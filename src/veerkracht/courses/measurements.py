@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from veerkracht.accounts.roles import CLIENT_ROLES
 from veerkracht.audit.models import Action
 from veerkracht.audit.services import record
 from veerkracht.clients.models import age_on
+from veerkracht.core.concurrency import save_with_version
 from veerkracht.pathway.models import Pathway
+from veerkracht.pathway.services import EDITING_ROLES, check_can_edit
 from veerkracht.screening.engine import definitions
+from veerkracht.screening.models import Administration
 from veerkracht.screening.services import do_record_administration
 
 from .models import ACTIVE_ENROLMENT, Group, Measurement, SessionKind, Timepoint
@@ -52,10 +54,15 @@ def due_dates(group: Group) -> dict[str, datetime.date]:
     return {Timepoint.T0: first, Timepoint.T1: last, Timepoint.T2: add_months(last, FOLLOW_UP_MONTHS)}
 
 
-def check_can_plan(actor: Any, group: Group) -> None:
-    """Workers with a client role of the group's own organisation plan the measurements."""
+def can_plan(actor: Any, group: Group) -> bool:
+    """Workers with an editing role of the group's own organisation plan the measurements."""
     membership = getattr(actor, "membership_or_none", None)
-    if membership is None or membership.role not in CLIENT_ROLES or membership.organisation_id != group.organisation_id:
+    return bool(membership is not None and membership.role in EDITING_ROLES
+                and membership.organisation_id == group.organisation_id)
+
+
+def check_can_plan(actor: Any, group: Group) -> None:
+    if not can_plan(actor, group):
         raise PermissionDenied
 
 
@@ -123,6 +130,32 @@ def do_record_measurement(
         if not updated:
             raise ValidationError(_("This measurement has already been entered."), code="done")
         measurement.refresh_from_db()
+        record(actor=actor, action=Action.UPDATE, obj=measurement, client=child, changed_fields=["administration"],
+               detail=f"course measurement {measurement.timepoint} {measurement.instrument_id}")
+    return measurement
+
+
+def candidates(measurement: Measurement) -> list[Administration]:
+    """The child's valid results of the measurement's instrument not linked to another measurement, newest
+    first (the caller checks that the user may see the child)."""
+    return list(Administration.objects.filter(
+        subject_id=measurement.enrolment.child_id, instrument_id=measurement.instrument_id, valid=True,
+        course_measurements__isnull=True).order_by("-administered_on", "-pk"))
+
+
+def do_link_measurement(measurement: Measurement, *, administration: Administration, expected_version: int,
+                        actor: Any) -> Measurement:
+    """Link a questionnaire entered on the screening page to the planned measurement."""
+    child = measurement.enrolment.child
+    check_can_edit(actor, child)
+    if (administration.subject_id != child.pk or administration.instrument_id != measurement.instrument_id
+            or not administration.valid):
+        raise ValidationError(_("Choose a valid result of this questionnaire about this child."), code="administration")
+    if administration.course_measurements.exclude(pk=measurement.pk).exists():
+        raise ValidationError(_("This result is already linked to another measurement."), code="linked")
+    with transaction.atomic():
+        measurement.administration = administration
+        save_with_version(measurement, expected_version, ["administration"])
         record(actor=actor, action=Action.UPDATE, obj=measurement, client=child, changed_fields=["administration"],
                detail=f"course measurement {measurement.timepoint} {measurement.instrument_id}")
     return measurement
