@@ -14,3 +14,15 @@ urlpatterns: list = [
     path("bijeenkomst/<int:pk>/", views.session, name="session"),
     path("aanmelding/<int:pk>/", views.enrolment, name="enrolment"),
 ]
+
+# Effect report and measurements (issue 7 points 4 and 5)
+from . import effect_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/effect/", effect_views.group_report, name="effect_group"),
+    path("<int:pk>/effect/csv/", effect_views.group_report_csv, name="effect_group_csv"),
+    path("cursus/<int:pk>/effect/", effect_views.template_report, name="effect_template"),
+    path("cursus/<int:pk>/effect/csv/", effect_views.template_report_csv, name="effect_template_csv"),
+    path("<int:pk>/metingen/", effect_views.group_measurements, name="measurements"),
+    path("meting/<int:pk>/", effect_views.measurement, name="measurement"),
+]

@@ -35,3 +35,31 @@ def objects(base):  # type: ignore[no-untyped-def]
     session = group.sessions.get(kind=SessionKind.CHILD, number=1)
     return {"courses:detail": group, "courses:status": group, "courses:enrol": group, "courses:makeup": group,
             "courses:session": session, "courses:enrolment": enrolment}
+
+
+# -- effect report and measurements (helper "effect") --------------------------------------------------
+# A shipped course's report covers only the viewer's own groups, so organisation B opens it (empty).
+MATRIX.update({
+    "courses:effect_group": protected(CLIENT_READERS, object_page=True),
+    "courses:effect_group_csv": protected(CLIENT_READERS, object_page=True),
+    "courses:effect_template": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
+    "courses:effect_template_csv": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
+    "courses:measurements": protected(CLIENT_READERS, object_page=True),
+    "courses:measurement": protected(CLIENT_READERS, object_page=True),
+})
+WRITE_URLS += ["courses:measurements", "courses:measurement"]
+_group_objects = objects
+
+
+def objects(base):  # type: ignore[no-untyped-def]  # noqa: F811
+    import datetime
+
+    from veerkracht.courses.models import Measurement
+
+    found = _group_objects(base)
+    group, enrolment = found["courses:detail"], found["courses:enrolment"]
+    measurement = Measurement.objects.create(enrolment=enrolment, timepoint="T0", instrument_id="cats-self-7-17",
+                                             due_on=datetime.date(2026, 12, 1))
+    return found | {"courses:effect_group": group, "courses:effect_group_csv": group,
+                    "courses:effect_template": group.template, "courses:effect_template_csv": group.template,
+                    "courses:measurements": group, "courses:measurement": measurement}
