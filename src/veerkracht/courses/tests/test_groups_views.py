@@ -156,3 +156,24 @@ def test_the_dossier_section_lists_the_childs_courses_in_one_query(en_nu_ik, sto
     assert (mine.attended, mine.planned) == (1, 9)
     html = render_to_string("courses/_dossier.html", {"courses": courses})
     assert "En nu ik...!" in html and "1 of 9" in html and "Lindelaan" not in html
+
+
+def test_the_group_list_has_a_bounded_number_of_queries(en_nu_ik, worker, worker_b, org_a, org_b, client_for,
+                                                        django_assert_max_num_queries):
+    region = org_a.regions.get()
+    org_b.regions.add(region)
+    new_group(en_nu_ik, worker, region=region)
+    with django_assert_max_num_queries(50) as few:  # the base page (menu, notifications) included
+        assert "Groep voorjaar" in client_for(worker_b).get(reverse("courses:list")).content.decode()
+    for number in range(4):
+        new_group(en_nu_ik, worker, region=region, name=f"Groep {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client_for(worker_b).get(reverse("courses:list")).content.decode()
+    assert page.count("data-region-group=") == 5 and "Lindelaan" not in page
+
+
+def test_the_group_page_links_to_measurements_and_effect(en_nu_ik, worker, client_for):
+    group = new_group(en_nu_ik, worker)
+    page = client_for(worker).get(reverse("courses:detail", args=[group.pk])).content.decode()
+    assert reverse("courses:measurements", args=[group.pk]) in page
+    assert reverse("courses:effect_group", args=[group.pk]) in page
