@@ -115,13 +115,16 @@ def _measurements(groups: QuerySet[Group] | list[Group]) -> list[Measurement]:
                 .order_by("enrolment_id", "timepoint"))
 
 
-def build(template: CourseTemplate, groups: QuerySet[Group] | list[Group]) -> list[InstrumentReport]:
-    """The report for these groups (all of ``template``); a fixed number of queries."""
+def build(template: CourseTemplate, groups: QuerySet[Group] | list[Group], organisation: int | None
+          ) -> list[InstrumentReport]:
+    """The report for these groups (all of ``template``, all of ``organisation``, whose reliabilities are
+    used); a fixed number of queries."""
     rows = _measurements(groups)
     child_org = dict(
         Measurement.objects.filter(enrolment__group__in=groups)
         .values_list("enrolment_id", "enrolment__child__organisation_id").distinct())
-    reliabilities = {r.instrument_id: r for r in InstrumentReliability.objects.filter(template=template)}
+    reliabilities = {r.instrument_id: r for r in InstrumentReliability.objects.filter(
+        template=template, organisation_id=organisation)}
     reports = []
     labels = dict(Timepoint.choices)
     for instrument_id in template.instruments or []:
@@ -163,12 +166,12 @@ def build(template: CourseTemplate, groups: QuerySet[Group] | list[Group]) -> li
 
 
 def group_report(group: Group) -> list[InstrumentReport]:
-    return build(group.template, [group])
+    return build(group.template, [group], group.organisation_id)
 
 
 def template_report(template: CourseTemplate, organisation: int) -> tuple[list[InstrumentReport], int]:
     groups = list(Group.objects.filter(template=template, organisation_id=organisation).only("pk"))
-    return build(template, groups), len(groups)
+    return build(template, groups, organisation), len(groups)
 
 
 def _number(value: float | None, places: int = 2) -> str:

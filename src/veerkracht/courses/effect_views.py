@@ -25,7 +25,7 @@ from veerkracht.screening.engine import definitions
 from veerkracht.screening.models import Administration
 
 from . import charts, effect, measurements
-from .models import Measurement
+from .models import InstrumentReliability, Measurement
 
 
 def _charts(reports: list[effect.InstrumentReport]) -> list[tuple[effect.InstrumentReport, Any]]:
@@ -84,7 +84,8 @@ def group_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def template_report(request: HttpRequest, pk: int) -> HttpResponse:
     template = effect.get_report_template(request.user, pk)
     reports, groups = effect.template_report(template, effect.organisation_id(request.user))
-    context = {"template": template, "group_count": groups, "reports": _sections(request, reports)}
+    context = {"template": template, "group_count": groups, "reports": _sections(request, reports),
+               "may_set_reliability": measurements.can_set_reliability(request.user)}
     return render(request, "courses/effect_report.html", context)
 
 
@@ -169,3 +170,36 @@ def measurement(request: HttpRequest, pk: int) -> HttpResponse:
 
 def log_child_read(child: Any, *, actor: Any) -> None:
     record(actor=actor, action=Action.READ, obj=child, client=child, detail="course measurement")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*measurements.RELIABILITY_ROLES)
+def reliability(request: HttpRequest, pk: int) -> HttpResponse:
+    """The behavioural scientist sets, per instrument of the course, the reliability r and its source used for
+    the reliable change in the own organisation's reports."""
+    template = effect.get_report_template(request.user, pk)
+    own = effect.organisation_id(request.user)
+    current = {r.instrument_id: r for r in InstrumentReliability.objects.filter(template=template, organisation_id=own)}
+    errors: list[str] = []
+    entered: dict[str, dict[str, str]] = {}
+    if request.method == "POST":
+        instrument_id = request.POST.get("instrument", "")
+        entered[instrument_id] = {"reliability": request.POST.get("reliability", ""),
+                                  "source": request.POST.get("source", "")}
+        try:
+            measurements.do_set_reliability(template, instrument_id=instrument_id, actor=request.user,
+                                            **entered[instrument_id])
+        except ValidationError as exc:
+            errors = list(exc.messages)
+        else:
+            messages.success(request, _("The reliability has been saved."))
+            return redirect("courses:effect_template", template.pk)
+    rows = []
+    for instrument_id in template.instruments or []:
+        setting = current.get(instrument_id)
+        typed = entered.get(instrument_id, {})
+        rows.append({"id": instrument_id, "label": effect.instrument_label(instrument_id), "setting": setting,
+                     "reliability": typed.get("reliability", setting.reliability if setting else ""),
+                     "source": typed.get("source", setting.source if setting else "")})
+    return render(request, "courses/effect_reliability.html", {"template": template, "rows": rows, "errors": errors},
+                  status=400 if errors else 200)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from veerkracht.accounts.roles import Role
 from veerkracht.audit.models import Action
 from veerkracht.audit.services import record
 from veerkracht.clients.models import age_on
@@ -22,9 +24,18 @@ from veerkracht.screening.engine import definitions
 from veerkracht.screening.models import Administration
 from veerkracht.screening.services import do_record_administration
 
-from .models import ACTIVE_ENROLMENT, Group, Measurement, SessionKind, Timepoint
+from .models import (
+    ACTIVE_ENROLMENT,
+    CourseTemplate,
+    Group,
+    InstrumentReliability,
+    Measurement,
+    SessionKind,
+    Timepoint,
+)
 
 FOLLOW_UP_MONTHS = 6
+SOURCE_MAX = 300
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -159,3 +170,43 @@ def do_link_measurement(measurement: Measurement, *, administration: Administrat
         record(actor=actor, action=Action.UPDATE, obj=measurement, client=child, changed_fields=["administration"],
                detail=f"course measurement {measurement.timepoint} {measurement.instrument_id}")
     return measurement
+
+
+RELIABILITY_ROLES = frozenset({Role.GEDRAGSWETENSCHAPPER})
+
+
+def can_set_reliability(actor: Any) -> bool:
+    membership = getattr(actor, "membership_or_none", None)
+    return bool(membership is not None and membership.role in RELIABILITY_ROLES and membership.organisation_id)
+
+
+def do_set_reliability(template: CourseTemplate, *, instrument_id: str, reliability: Any, source: str,
+                       actor: Any) -> InstrumentReliability:
+    """The behavioural scientist sets the reliability r (0 to below 1) of one of the course's instruments
+    for the own organisation, with its source."""
+    if not can_set_reliability(actor):
+        raise PermissionDenied
+    errors = []
+    if instrument_id not in (template.instruments or []):
+        errors.append(ValidationError(_("This questionnaire is not one of the course's instruments."), code="instrument"))
+    try:
+        value = Decimal(str(reliability).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite() or not Decimal(0) <= value < Decimal(1) or value.as_tuple().exponent < -3:
+        errors.append(ValidationError(_("Enter the reliability as a number from 0 to below 1, e.g. 0.85."),
+                                      code="reliability"))
+    source = " ".join(str(source or "").split())
+    if not source:
+        errors.append(ValidationError(_("Say where the reliability comes from."), code="source"))
+    elif len(source) > SOURCE_MAX:
+        errors.append(ValidationError(_("The text is too long."), code="length"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        setting, created = InstrumentReliability.objects.update_or_create(
+            organisation_id=actor.membership_or_none.organisation_id, template=template, instrument_id=instrument_id,
+            defaults={"reliability": value, "source": source})
+        record(actor=actor, action=Action.CREATE if created else Action.UPDATE, obj=setting,
+               changed_fields=["reliability", "source"], detail=f"course reliability {instrument_id}")
+    return setting

@@ -228,9 +228,11 @@ class Measurement(TimeStampedModel):
 
 
 class InstrumentReliability(TimeStampedModel):
-    """The reliability r of one instrument as used with one course template, with its source (for the
-    reliable change index). Required: without it the report shows no RCI."""
+    """The reliability r of one instrument as an organisation uses it with one course template, with its
+    source (for the reliable change index). Required: without it the report shows no RCI. Per
+    organisation, so no organisation changes another's report."""
 
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     template = models.ForeignKey(CourseTemplate, on_delete=models.CASCADE, related_name="reliabilities")
     instrument_id = models.CharField(_("instrument"), max_length=60)
     reliability = models.DecimalField(_("reliability (r)"), max_digits=4, decimal_places=3)
@@ -241,7 +243,8 @@ class InstrumentReliability(TimeStampedModel):
         verbose_name = _("reliability of an instrument")
         verbose_name_plural = _("reliabilities of instruments")
         constraints = [
-            models.UniqueConstraint(fields=["template", "instrument_id"], name="reliability_unique"),
+            models.UniqueConstraint(fields=["organisation", "template", "instrument_id"],
+                                    name="reliability_unique_per_organisation"),
             models.CheckConstraint(condition=Q(reliability__gte=0) & Q(reliability__lt=1),
                                    name="reliability_range"),
         ]

@@ -25,4 +25,5 @@ urlpatterns += [
     path("cursus/<int:pk>/effect/csv/", effect_views.template_report_csv, name="effect_template_csv"),
     path("<int:pk>/metingen/", effect_views.group_measurements, name="measurements"),
     path("meting/<int:pk>/", effect_views.measurement, name="measurement"),
+    path("cursus/<int:pk>/betrouwbaarheid/", effect_views.reliability, name="reliability"),
 ]

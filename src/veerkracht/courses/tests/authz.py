@@ -39,6 +39,8 @@ def objects(base):  # type: ignore[no-untyped-def]
 
 # -- effect report and measurements (helper "effect") --------------------------------------------------
 # A shipped course's report covers only the viewer's own groups, so organisation B opens it (empty).
+from veerkracht.accounts.roles import Role as _Role  # noqa: E402
+
 MATRIX.update({
     "courses:effect_group": protected(CLIENT_READERS, object_page=True),
     "courses:effect_group_csv": protected(CLIENT_READERS, object_page=True),
@@ -46,8 +48,10 @@ MATRIX.update({
     "courses:effect_template_csv": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
     "courses:measurements": protected(CLIENT_READERS, object_page=True),
     "courses:measurement": protected(CLIENT_READERS, object_page=True),
+    # a behavioural scientist of any organisation sets the reliability for the own organisation's reports
+    "courses:reliability": protected({_Role.GEDRAGSWETENSCHAPPER}, object_page=False),
 })
-WRITE_URLS += ["courses:measurements", "courses:measurement"]
+WRITE_URLS += ["courses:measurements", "courses:measurement", "courses:reliability"]
 _group_objects = objects
 
 
@@ -62,4 +66,5 @@ def objects(base):  # type: ignore[no-untyped-def]  # noqa: F811
                                              due_on=datetime.date(2026, 12, 1))
     return found | {"courses:effect_group": group, "courses:effect_group_csv": group,
                     "courses:effect_template": group.template, "courses:effect_template_csv": group.template,
+                    "courses:reliability": group.template,
                     "courses:measurements": group, "courses:measurement": measurement}

@@ -59,7 +59,8 @@ def hand_group(course, org_a, make_child):  # type: ignore[no-untyped-def]
 
 
 def test_group_report_numbers_by_hand(hand_group):
-    InstrumentReliability.objects.create(template=hand_group.template, instrument_id=INSTRUMENT,
+    InstrumentReliability.objects.create(organisation=hand_group.organisation, template=hand_group.template,
+                                         instrument_id=INSTRUMENT,
                                          reliability=Decimal("0.800"), source="Testbron 2020")
     [report] = effect.group_report(hand_group)
     assert report.cutoff == 21

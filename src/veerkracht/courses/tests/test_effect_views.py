@@ -71,3 +71,35 @@ def test_queries_do_not_grow_with_children(course, org_a, make_child, client_for
         measured(group, make_child(), {"T0": 10, "T1": 8, "T2": 6})
     with django_assert_max_num_queries(count):
         client.get(url)
+
+
+def test_behavioural_scientist_sets_the_reliability_for_the_own_organisation(hand_group, client_for, staff, org_a,
+                                                                              org_b):
+    gw = client_for(staff(Role.GEDRAGSWETENSCHAPPER, org_a, username="gw_rel"))
+    template = hand_group.template
+    url = reverse("courses:reliability", args=[template.pk])
+    response = gw.post(url, {"instrument": "cats-self-7-17", "reliability": "1,2", "source": ""})
+    assert response.status_code == 400 and "from 0 to below 1" in response.content.decode()
+    assert 'value="1,2"' in response.content.decode()  # the input is kept
+    response = gw.post(url, {"instrument": "cats-self-7-17", "reliability": "0,8", "source": "Testhandleiding 2020"})
+    assert response.status_code == 302
+    html = gw.get(reverse("courses:effect_group", args=[hand_group.pk])).content.decode()
+    assert "data-reliability" in html and "Testhandleiding 2020" in html
+    assert '<td data-improved>1 (25%)</td>' in html
+    # another organisation's behavioural scientist does not change organisation A's report
+    gw_b = client_for(staff(Role.GEDRAGSWETENSCHAPPER, org_b, username="gw_rel_b"))
+    assert gw_b.post(url, {"instrument": "cats-self-7-17", "reliability": "0.5", "source": "Andere bron"}
+                     ).status_code == 302
+    html = gw.get(reverse("courses:effect_group", args=[hand_group.pk])).content.decode()
+    assert "Andere bron" not in html and "Testhandleiding 2020" in html
+    assert AuditEvent.objects.filter(detail="course reliability cats-self-7-17").count() == 2
+    # a mentor may not set it
+    mentor = client_for(staff(Role.MENTOR, org_a, username="m_rel"))
+    assert mentor.post(url, {"instrument": "cats-self-7-17", "reliability": "0.1", "source": "x"}).status_code == 403
+
+
+def test_reliability_of_an_instrument_outside_the_course_is_refused(hand_group, client_for, staff, org_a):
+    gw = client_for(staff(Role.GEDRAGSWETENSCHAPPER, org_a, username="gw_rel2"))
+    response = gw.post(reverse("courses:reliability", args=[hand_group.template.pk]),
+                       {"instrument": "phq-9", "reliability": "0.8", "source": "Bron"})
+    assert response.status_code == 400 and "not one of the course" in response.content.decode()
