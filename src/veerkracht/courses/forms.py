@@ -14,7 +14,7 @@ from veerkracht.clients.forms import date_field
 
 from . import queries
 from .models import DropoutReason, GroupStatus, Session
-from .services import DAYS_BETWEEN, NAME_MAX, TEXT_MAX
+from .services import DAYS_BETWEEN, NAME_MAX, TEXT_MAX, TOPIC_MAX
 
 
 class ChildChoiceField(forms.ModelChoiceField):
@@ -130,3 +130,19 @@ class GroupStatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     status = forms.ChoiceField(label=_("New status"), choices=[
         (GroupStatus.RUNNING, GroupStatus.RUNNING.label), (GroupStatus.COMPLETED, GroupStatus.COMPLETED.label)])
+
+
+class TopicsForm(forms.Form):
+    """One topic per child session of the course."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, template: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number in range(1, template.sessions + 1):
+            self.fields[f"topic_{number}"] = forms.CharField(
+                label=_("Session %(number)s") % {"number": number}, max_length=TOPIC_MAX,
+                initial=template.topic_for(number))
+
+    def topics(self) -> list[str]:
+        return [self.cleaned_data.get(name) or "" for name in self.fields if name.startswith("topic_")]

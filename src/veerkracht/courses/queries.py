@@ -88,9 +88,21 @@ def get_enrolment(user: Any, pk: Any) -> Enrolment:
 
 
 def templates_for(user: Any) -> QuerySet[CourseTemplate]:
+    """The shipped templates and the organisation's own; an own version (same code, e.g. with its own
+    session topics) replaces the shipped one."""
     organisation_id = _organisation_id(user)
-    return CourseTemplate.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id),
-                                         active=True).order_by("name")
+    own = CourseTemplate.objects.filter(organisation_id=organisation_id).values("code") if organisation_id \
+        else CourseTemplate.objects.none().values("code")
+    return (CourseTemplate.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id),
+                                          active=True)
+            .exclude(Q(organisation__isnull=True) & Q(code__in=own)).order_by("name"))
+
+
+def get_template(user: Any, pk: Any) -> CourseTemplate:
+    """A template the user's organisation may use (shipped or its own); 404 otherwise."""
+    organisation_id = _organisation_id(user)
+    return get_object_or_404(CourseTemplate.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id=organisation_id)), pk=pk)
 
 
 def sessions_of(group: Group) -> list[Session]:

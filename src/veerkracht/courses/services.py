@@ -370,3 +370,49 @@ def do_record_attendance(session: Session, *, present: dict[tuple[int, int], boo
 
 def log_group_read(group: Group, *, actor: Any, what: str = "course group") -> None:
     record(actor=actor, action=Action.READ, obj=group, detail=what)
+
+
+# -- the organisation's own session topics ------------------------------------------------------------
+TOPIC_MAX = 200
+
+
+def do_save_topics(template: CourseTemplate, *, topics: list[str], expected_version: int, actor: Any
+                   ) -> CourseTemplate:
+    """Save the session topics for the actor's organisation. A shipped template is never changed: the
+    organisation gets its own copy (same code and format) that replaces the shipped one in its lists."""
+    membership = _membership(actor)
+    if membership is None or membership.role not in EDITING_ROLES or membership.organisation_id is None:
+        raise PermissionDenied
+    if template.organisation_id not in (None, membership.organisation_id):
+        raise PermissionDenied
+    topics = [" ".join(str(t or "").split()) for t in topics]
+    errors = []
+    if len(topics) != template.sessions or not all(topics):
+        errors.append(ValidationError(_("Fill in a topic for each of the %(count)s sessions.") % {
+            "count": template.sessions}, code="topics"))
+    if any(len(t) > TOPIC_MAX for t in topics):
+        errors.append(ValidationError(_("A topic can be at most %(max)s characters.") % {"max": TOPIC_MAX},
+                                      code="topics"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = CourseTemplate.objects.select_for_update().filter(pk=template.pk).first()
+        if current is None or current.version != expected_version:
+            raise ConcurrentEditError(current)
+        if current.organisation_id is None:
+            own, created = CourseTemplate.objects.get_or_create(
+                organisation_id=membership.organisation_id, code=current.code,
+                defaults={name: getattr(current, name) for name in TEMPLATE_FIELDS})
+            if not created:
+                raise ValidationError(_("Your organisation already has its own version of this course."),
+                                      code="exists")
+            own.topics = topics
+            own.save(update_fields=["topics", "updated_at"])
+        else:
+            own = current
+            CourseTemplate.objects.filter(pk=own.pk).update(topics=topics, version=own.version + 1,
+                                                            updated_at=timezone.now())
+            own.refresh_from_db()
+        record(actor=actor, action=Action.UPDATE if current.organisation_id else Action.CREATE, obj=own,
+               changed_fields=["topics"], detail=f"course template topics: {own.code}")
+    return own

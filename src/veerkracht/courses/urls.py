@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("<int:pk>/inhaalbijeenkomst/", views.makeup, name="makeup"),
     path("bijeenkomst/<int:pk>/", views.session, name="session"),
     path("aanmelding/<int:pk>/", views.enrolment, name="enrolment"),
+    path("cursus/<int:pk>/onderwerpen/", views.topics, name="topics"),
 ]
 
 # Effect report and measurements (issue 7 points 4 and 5)

@@ -20,7 +20,7 @@ from veerkracht.core.concurrency import ConcurrentEditError
 from veerkracht.pathway.services import EDITING_ROLES
 
 from . import queries, services
-from .forms import AttendanceForm, DropoutForm, EnrolForm, GroupForm, GroupStatusForm, MakeupForm
+from .forms import AttendanceForm, DropoutForm, EnrolForm, GroupForm, GroupStatusForm, MakeupForm, TopicsForm
 from .models import EnrolmentStatus, GroupStatus, SessionKind
 
 
@@ -42,7 +42,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     groups = list(queries.group_list(request.user))
     return render(request, "courses/list.html", {
         "groups": groups, "region_groups": list(queries.region_groups(request.user)),
-        "may_create": request.user.role in EDITING_ROLES,
+        "may_create": request.user.role in EDITING_ROLES, "templates": list(queries.templates_for(request.user)),
     })
 
 
@@ -226,3 +226,31 @@ def enrolment(request: HttpRequest, pk: int) -> HttpResponse:
         "active": current.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING),
         "age": current.child.age,
     })
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITING_ROLES)
+def topics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session topics of a course for the own organisation (a shipped course gets an own version)."""
+    template = queries.get_template(request.user, pk)
+    form = TopicsForm(initial={"version": template.version}, template=template)
+    if request.method == "POST":
+        form = TopicsForm(request.POST, template=template)
+        if form.is_valid():
+            try:
+                own = services.do_save_topics(template, topics=form.topics(), actor=request.user,
+                                              expected_version=form.cleaned_data["version"])
+            except ConcurrentEditError as exc:
+                template = queries.get_template(request.user, pk)
+                post = request.POST.copy()
+                post["version"] = str(template.version)
+                form = TopicsForm(post, template=template)
+                form.is_valid()
+                form.add_error(None, str(exc.message))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The session topics have been saved for your organisation."))
+                return redirect("courses:topics", pk=own.pk)
+    return render(request, "courses/topics.html", {"template": template, "form": form,
+                                                   "errors": _error_items(form)})

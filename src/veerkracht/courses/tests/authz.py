@@ -14,9 +14,11 @@ MATRIX: dict[str, dict[str, str]] = {
     "courses:makeup": protected(PATHWAY_EDITORS, object_page=True),
     "courses:session": protected(PATHWAY_EDITORS, object_page=True),
     "courses:enrolment": protected(PATHWAY_EDITORS, object_page=True),
+    # a shipped course: every organisation may keep its own topics for it
+    "courses:topics": protected(PATHWAY_EDITORS | {"other_organisation"}, object_page=False),
 }
 WRITE_URLS: list[str] = ["courses:create", "courses:status", "courses:enrol", "courses:makeup", "courses:session",
-                         "courses:enrolment"]
+                         "courses:enrolment", "courses:topics"]
 
 
 def objects(base):  # type: ignore[no-untyped-def]
@@ -34,7 +36,7 @@ def objects(base):  # type: ignore[no-untyped-def]
     enrolment = Enrolment.objects.create(group=group, child=base["child"], referred_by=actor)
     session = group.sessions.get(kind=SessionKind.CHILD, number=1)
     return {"courses:detail": group, "courses:status": group, "courses:enrol": group, "courses:makeup": group,
-            "courses:session": session, "courses:enrolment": enrolment}
+            "courses:session": session, "courses:enrolment": enrolment, "courses:topics": template}
 
 
 # -- effect report and measurements (helper "effect") --------------------------------------------------

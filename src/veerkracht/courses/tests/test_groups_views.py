@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from veerkracht.courses import services
 from veerkracht.courses.dossier_section import courses_of
-from veerkracht.courses.models import Attendance, Enrolment, EnrolmentStatus, Group, SessionKind
+from veerkracht.courses.models import (
+    Attendance,
+    CourseTemplate,
+    Enrolment,
+    EnrolmentStatus,
+    Group,
+    SessionKind,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -177,3 +184,23 @@ def test_the_group_page_links_to_measurements_and_effect(en_nu_ik, worker, clien
     page = client_for(worker).get(reverse("courses:detail", args=[group.pk])).content.decode()
     assert reverse("courses:measurements", args=[group.pk]) in page
     assert reverse("courses:effect_group", args=[group.pk]) in page
+
+
+def test_an_organisation_keeps_its_own_session_topics(storm, worker, worker_b, client_for):
+    client = client_for(worker)
+    url = reverse("courses:topics", args=[storm.pk])
+    topics = {f"topic_{n}": f"Eigen onderwerp {n}" for n in range(1, 8)}
+    response = client.post(url, {"version": storm.version, **topics, "topic_3": ""})
+    assert response.status_code == 200 and not CourseTemplate.objects.exclude(organisation=None).exists()
+    response = client.post(url, {"version": storm.version, **topics})
+    own = CourseTemplate.objects.get(organisation=worker.membership_or_none.organisation, code=storm.code)
+    assert response["Location"] == reverse("courses:topics", args=[own.pk])
+    storm.refresh_from_db()
+    assert own.topics[0] == "Eigen onderwerp 1" and storm.topics[0] == "Kennismaken met de groep"
+    # new groups of this organisation use the own version; organisation B still sees the shipped one
+    choices = client.get(reverse("courses:create")).content.decode()
+    assert f'value="{own.pk}"' in choices and f'value="{storm.pk}"' not in choices
+    assert f'value="{storm.pk}"' in client_for(worker_b).get(reverse("courses:create")).content.decode()
+    assert client_for(worker_b).get(reverse("courses:topics", args=[own.pk])).status_code == 404
+    group = new_group(own, worker)
+    assert group.sessions.get(kind=SessionKind.CHILD, number=2).topic == "Eigen onderwerp 2"
