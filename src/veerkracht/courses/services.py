@@ -416,3 +416,8 @@ def do_save_topics(template: CourseTemplate, *, topics: list[str], expected_vers
         record(actor=actor, action=Action.UPDATE if current.organisation_id else Action.CREATE, obj=own,
                changed_fields=["topics"], detail=f"course template topics: {own.code}")
     return own
+
+
+def log_enrolment_read(enrolment: Enrolment, *, actor: Any) -> None:
+    """A child's course data was read (attendance of one enrolment): logged under the child."""
+    record(actor=actor, action=Action.READ, obj=enrolment, client=enrolment.child, detail="course enrolment")

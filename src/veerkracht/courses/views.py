@@ -219,6 +219,8 @@ def enrolment(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc.message))
         except ValidationError as exc:
             _add_errors(form, exc)
+    else:
+        services.log_enrolment_read(current, actor=request.user)
     attendances = list(current.attendances.select_related("session").order_by("session__date", "session__kind"))
     return render(request, "courses/enrolment.html", {
         "group": group, "enrolment": current, "child": current.child, "may_manage": may_manage,

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from veerkracht.audit.models import AuditEvent
 from veerkracht.courses import services
 from veerkracht.courses.dossier_section import courses_of
 from veerkracht.courses.models import (
@@ -86,6 +87,7 @@ def test_another_organisation_refers_its_child_and_the_trainers_see_only_course_
     page = client_for(worker).get(reverse("courses:detail", args=[group.pk])).content.decode()
     assert "Sem" in page and "Verhoeven" not in page and "other organisation" in page
     page = client_for(worker).get(reverse("courses:enrolment", args=[enrolment.pk])).content.decode()
+    assert AuditEvent.objects.filter(action="read", client_id=child_b.pk, user_id=worker.pk).exists()
     assert "Sem" in page and "Verhoeven" not in page and reverse("clients:dossier", args=[child_b.pk]) not in page
     # the course organisation cannot open the child's dossier
     assert client_for(worker).get(reverse("clients:dossier", args=[child_b.pk])).status_code == 404
