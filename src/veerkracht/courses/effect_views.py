@@ -203,3 +203,32 @@ def reliability(request: HttpRequest, pk: int) -> HttpResponse:
                      "source": typed.get("source", setting.source if setting else "")})
     return render(request, "courses/effect_reliability.html", {"template": template, "rows": rows, "errors": errors},
                   status=400 if errors else 200)
+
+
+def _pdf(request: HttpRequest, context: dict[str, Any], filename: str, obj: Any) -> HttpResponse:
+    """The report's numbers as a PDF (no child is named in it)."""
+    from veerkracht.core.pdf import render_pdf
+
+    record(actor=request.user, action=Action.EXPORT, obj=obj, detail="course effect report pdf")
+    content = render_pdf("courses/effect_pdf.html", {**context, "today": timezone.localdate()}, request=request)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@role_required(*CLIENT_ROLES)
+def group_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    group = effect.get_report_group(request.user, pk)
+    return _pdf(request, {"group": group, "template": group.template,
+                          "reports": _charts(effect.group_report(group))}, f"effect-group-{group.pk}.pdf", group)
+
+
+@require_GET
+@role_required(*CLIENT_ROLES)
+def template_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    template = effect.get_report_template(request.user, pk)
+    reports, _groups = effect.template_report(template, effect.organisation_id(request.user))
+    return _pdf(request, {"template": template, "reports": _charts(reports)}, f"effect-course-{template.code}.pdf",
+                template)

@@ -27,4 +27,6 @@ urlpatterns += [
     path("<int:pk>/metingen/", effect_views.group_measurements, name="measurements"),
     path("meting/<int:pk>/", effect_views.measurement, name="measurement"),
     path("cursus/<int:pk>/betrouwbaarheid/", effect_views.reliability, name="reliability"),
+    path("<int:pk>/effect/pdf/", effect_views.group_report_pdf, name="effect_group_pdf"),
+    path("cursus/<int:pk>/effect/pdf/", effect_views.template_report_pdf, name="effect_template_pdf"),
 ]

@@ -48,6 +48,8 @@ MATRIX.update({
     "courses:effect_group_csv": protected(CLIENT_READERS, object_page=True),
     "courses:effect_template": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
     "courses:effect_template_csv": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
+    "courses:effect_group_pdf": protected(CLIENT_READERS, object_page=True),
+    "courses:effect_template_pdf": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
     "courses:measurements": protected(CLIENT_READERS, object_page=True),
     "courses:measurement": protected(CLIENT_READERS, object_page=True),
     # a behavioural scientist of any organisation sets the reliability for the own organisation's reports
@@ -68,5 +70,6 @@ def objects(base):  # type: ignore[no-untyped-def]  # noqa: F811
                                              due_on=datetime.date(2026, 12, 1))
     return found | {"courses:effect_group": group, "courses:effect_group_csv": group,
                     "courses:effect_template": group.template, "courses:effect_template_csv": group.template,
-                    "courses:reliability": group.template,
+                    "courses:reliability": group.template, "courses:effect_group_pdf": group,
+                    "courses:effect_template_pdf": group.template,
                     "courses:measurements": group, "courses:measurement": measurement}

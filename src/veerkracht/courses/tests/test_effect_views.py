@@ -103,3 +103,26 @@ def test_reliability_of_an_instrument_outside_the_course_is_refused(hand_group, 
     response = gw.post(reverse("courses:reliability", args=[hand_group.template.pk]),
                        {"instrument": "phq-9", "reliability": "0.8", "source": "Bron"})
     assert response.status_code == 400 and "not one of the course" in response.content.decode()
+
+
+def test_pdf_of_the_group_report_names_no_child(hand_group, client_for, staff, org_a):
+    response = client_for(staff(Role.TEAMLEIDER, org_a, username="tl_pdf")).get(
+        reverse("courses:effect_group_pdf", args=[hand_group.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action=Action.EXPORT, detail="course effect report pdf").count() == 1
+
+
+def test_pdf_html_has_the_numbers_and_no_names(hand_group):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from veerkracht.courses import effect, effect_views
+
+    with translation.override("en"):
+        html = render_to_string("courses/effect_pdf.html", {
+            "group": hand_group, "template": hand_group.template, "today": hand_group.start_date,
+            "reports": effect_views._charts(effect.group_report(hand_group))})
+    # the project shows decimals with a comma (Dutch format, also in English)
+    assert "<td>19,0</td>" in html and "<td>-2,0</td>" in html and "<td>-0,26</td>" in html
+    assert "Visser" not in html
