@@ -248,7 +248,19 @@ def _dossier_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "pathway_links": _pathway_links(person, steps),
         "can_edit_pathway": getattr(request.user, "role", "") in PATHWAY_EDIT_ROLES,
         "can_write": _can_write(request),
+        "courses": _courses(person),
     }
+
+
+def _courses(person: Any) -> list[Any] | None:
+    """The child's group courses (one query); None when the courses app is not installed."""
+    from django.apps import apps
+
+    if not person.is_child or not apps.is_installed("veerkracht.courses"):
+        return None
+    from veerkracht.courses.dossier_section import courses_of
+
+    return courses_of(person)
 
 
 PATHWAY_EDIT_ROLES = frozenset(REGISTERING_ROLES | {Role.GEDRAGSWETENSCHAPPER})

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "veerkracht.referrals",
     "veerkracht.handover",
     "veerkracht.screening",
+    "veerkracht.courses",
     "veerkracht.notifications",
     "veerkracht.privacy",
     "veerkracht.demo",

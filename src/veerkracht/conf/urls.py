@@ -19,6 +19,7 @@ urlpatterns = [
     path("verwijzingen/", include("veerkracht.referrals.urls")),
     path("overdracht/", include("veerkracht.handover.urls")),
     path("screening/", include("veerkracht.screening.urls")),
+    path("groepen/", include("veerkracht.courses.urls")),
     path("meldingen/", include("veerkracht.notifications.urls")),
     path("beheer/", include("veerkracht.organisations.urls")),
     path("logboek/", include("veerkracht.audit.urls")),

@@ -22,7 +22,8 @@ from veerkracht.pathway.models import ActivityStatus, Pathway, PathwayActivity
 
 DAY = datetime.timedelta(days=1)
 # The record apps with a demo module: seed(pathways, *, actor, today, rng) -> dict of counts.
-RECORD_APPS = ["intake", "fathers", "family", "network", "safety", "plans", "referrals", "screening", "meldcode", "consent"]
+RECORD_APPS = ["intake", "fathers", "family", "network", "safety", "plans", "referrals", "screening", "meldcode", "consent",
+               "courses"]  # courses last: enrolment needs complete consent
 NOT_APPLICABLE_REASONS = {
     "father_contact": "Vader onbekend; moeder heeft geen gegevens.",
     "parent_support": "Moeder krijgt opvoedondersteuning via het wijkteam.",
