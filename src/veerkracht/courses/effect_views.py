@@ -165,7 +165,9 @@ def measurement(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "courses/measurement.html", {
         "item": item, "child": child, "label": effect.instrument_label(item.instrument_id), "may_link": may_link,
         "pathway": pathway, "candidates": measurements.candidates(item) if may_link else [], "error": error,
-        "shows_child": can_edit(request.user, child) or own_group, "own_group": own_group}, status=400 if error else 200)
+        "shows_child": can_edit(request.user, child) or own_group, "own_group": own_group,
+        # the course organisation sees a child of another organisation by first name only
+        "full_name": can_edit(request.user, child)}, status=400 if error else 200)
 
 
 def log_child_read(child: Any, *, actor: Any) -> None:

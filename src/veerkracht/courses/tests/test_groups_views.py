@@ -91,6 +91,17 @@ def test_another_organisation_refers_its_child_and_the_trainers_see_only_course_
     assert "Sem" in page and "Verhoeven" not in page and reverse("clients:dossier", args=[child_b.pk]) not in page
     # the course organisation cannot open the child's dossier
     assert client_for(worker).get(reverse("clients:dossier", args=[child_b.pk])).status_code == 404
+    # nor learn the last name from the measurement pages
+    from veerkracht.courses import measurements
+    from veerkracht.courses.models import Measurement
+
+    measurements.do_plan_measurements(group, actor=worker)
+    page = client_for(worker).get(reverse("courses:measurements", args=[group.pk])).content.decode()
+    assert "Sem" in page and "Verhoeven" not in page
+    item = Measurement.objects.filter(enrolment=enrolment).first()
+    assert item is not None  # the course's questionnaire fits the child
+    page = client_for(worker).get(reverse("courses:measurement", args=[item.pk])).content.decode()
+    assert "Sem" in page and "Verhoeven" not in page
 
 
 def test_a_worker_of_a_group_outside_the_region_gets_404(en_nu_ik, worker, worker_b, client_for):
