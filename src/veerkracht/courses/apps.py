@@ -6,3 +6,10 @@ class CoursesConfig(AppConfig):
     name = "veerkracht.courses"
     label = "courses"
     verbose_name = _("Group courses")
+
+    def ready(self) -> None:
+        from veerkracht.pathway import followups
+
+        from .followups import measurements_due
+
+        followups.register(measurements_due)

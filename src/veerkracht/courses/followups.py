@@ -1,0 +1,39 @@
+"""Course measurements on "Mijn werk": a T0, T1 or T2 questionnaire of a child in a group course that
+is due within a week or overdue and not yet entered (one query). The child's own workers get it: only
+they enter the questionnaire (on the child's screening page) and link it."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from veerkracht.pathway.followups import FollowUp, state_for
+
+from . import effect
+from .models import EnrolmentStatus, Measurement
+
+KIND = "course_measurement"
+
+
+def measurements_due(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
+    due = (
+        Measurement.objects.filter(
+            administration__isnull=True, due_on__lte=today + datetime.timedelta(days=7),
+            enrolment__child__in=pathways.values("stay__person"),
+            enrolment__status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED],
+        )
+        .select_related("enrolment__child")
+        .order_by("due_on", "pk")
+    )
+    for item in due:
+        yield FollowUp(
+            child=item.enrolment.child, kind=KIND,
+            title=gettext("Group course measurement %(timepoint)s: %(questionnaire)s") % {
+                "timepoint": item.timepoint, "questionnaire": effect.instrument_label(item.instrument_id)},
+            state=state_for(item.due_on, today), due_date=item.due_on,
+            url=reverse("courses:measurement", kwargs={"pk": item.pk}),
+        )
