@@ -19,6 +19,7 @@ from veerkracht.clients.views import _error_items
 from veerkracht.core.concurrency import ConcurrentEditError
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.services import EDITING_ROLES, can_edit, check_can_edit
+from veerkracht.pathway.view_helpers import report_closed
 
 from . import queries, rules, services
 from .forms import ConsentForm, StepForm
@@ -26,13 +27,6 @@ from .models import Decision, Step
 
 READ_ROLES = tuple(sorted(set(CLIENT_ROLES) | set(EDITING_ROLES)))
 
-
-def _closed(request: HttpRequest, exc: ValidationError) -> bool:
-    """The pathway was closed at discharge (the service refused): say so above the read-only page."""
-    if getattr(exc, "code", None) != "closed":
-        return False
-    messages.error(request, exc.messages[0])
-    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,7 +49,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
                     date=cleaned["date"], how=cleaned["how"], note=cleaned["note"], actor=request.user,
                 )
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("consent:overview", pk=pathway.pk)
                 for message in exc.messages:
                     form.add_error(None, message)
@@ -120,7 +114,7 @@ def refusal(request: HttpRequest, pk: int) -> HttpResponse:
                 may_record = editable and number is not None and (number != Step.DECIDE or services.may_decide(request.user))
                 form = _refreshed_form(request, procedure, number, may_record, child_12_to_15)
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("consent:refusal", pk=procedure.pk)
                 for message in exc.messages:
                     form.add_error(None, message)

@@ -18,22 +18,11 @@ from veerkracht.accounts.roles import CLIENT_ROLES
 from veerkracht.clients.views import _error_items
 from veerkracht.core.concurrency import ConcurrentEditError
 from veerkracht.pathway.services import EDITING_ROLES
+from veerkracht.pathway.view_helpers import add_form_errors, int_or_none
 
 from . import queries, services
 from .forms import AttendanceForm, DropoutForm, EnrolForm, GroupForm, GroupStatusForm, MakeupForm, TopicsForm
 from .models import EnrolmentStatus, GroupStatus, SessionKind
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_http_methods(["GET"])
@@ -54,7 +43,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             group = services.do_create_group(actor=request.user, **form.group_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("The group has been created with its sessions."))
             return redirect("courses:detail", pk=group.pk)
@@ -112,7 +101,7 @@ def makeup(request: HttpRequest, pk: int) -> HttpResponse:
             services.do_add_makeup_session(group, date=form.cleaned_data["date"],
                                            makeup_for=form.cleaned_data["makeup_for"], actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("The make-up session has been added."))
             return redirect("courses:detail", pk=group.pk)
@@ -130,7 +119,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             enrolment = services.do_enrol(group, child=form.cleaned_data["child"], actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             if enrolment.status == EnrolmentStatus.WAITING:
                 messages.warning(request, _("The group is full: the child has been put on the waiting list."))
@@ -175,7 +164,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(exc.message))
             except ValidationError as exc:
                 form = posted
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The attendance has been saved."))
                 return redirect("courses:detail", pk=group.pk)
@@ -200,7 +189,7 @@ def enrolment(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "admit":
-                services.do_admit_from_waiting_list(current, expected_version=_int(request.POST.get("version")) or 0,
+                services.do_admit_from_waiting_list(current, expected_version=int_or_none(request.POST.get("version")) or 0,
                                                     actor=request.user)
                 messages.success(request, _("The child has been admitted from the waiting list."))
                 return redirect("courses:enrolment", pk=current.pk)
@@ -218,7 +207,7 @@ def enrolment(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, str(exc.message))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
     else:
         services.log_enrolment_read(current, actor=request.user)
     attendances = list(current.attendances.select_related("session").order_by("session__date", "session__kind"))
@@ -250,7 +239,7 @@ def topics(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(None, str(exc.message))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The session topics have been saved for your organisation."))
                 return redirect("courses:topics", pk=own.pk)

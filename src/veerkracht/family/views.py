@@ -17,23 +17,11 @@ from veerkracht.core.concurrency import ConcurrentEditError
 from veerkracht.pathway import records
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.services import EDITING_ROLES
+from veerkracht.pathway.view_helpers import add_form_errors, report_closed
 
 from . import queries, services
 from .forms import TOPIC_LABELS, CompletionForm, DeleteForm, ParentingForm, SupportItemForm
 from .models import TOPICS, ParentSupportItem
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
-def _closed(request: HttpRequest, exc: ValidationError) -> bool:
-    """The pathway was closed at discharge (the service refused): say so above the read-only page."""
-    if getattr(exc, "code", None) != "closed":
-        return False
-    messages.error(request, exc.messages[0])
-    return True
 
 
 def _offer(activity: Any, completes: bool) -> bool:
@@ -72,9 +60,9 @@ def parenting(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(None, str(exc.message))
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("family:parenting", pk=pathway.pk)
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The parenting and living situation has been saved."))
                 return redirect("family:parenting", pk=pathway.pk)
@@ -113,9 +101,9 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
                         pathway, completed_on=done_form.cleaned_data["completed_on"], actor=request.user
                     )
                 except ValidationError as exc:
-                    if _closed(request, exc):
+                    if report_closed(request, exc):
                         return redirect("family:support", pk=pathway.pk)
-                    _add_errors(done_form, exc)
+                    add_form_errors(done_form, exc)
                 else:
                     messages.success(request, _("The support of parents has been marked as completed."))
                     return redirect("family:support", pk=pathway.pk)
@@ -125,9 +113,9 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     services.do_add_support_item(pathway, actor=request.user, **form.item_fields())
                 except ValidationError as exc:
-                    if _closed(request, exc):
+                    if report_closed(request, exc):
                         return redirect("family:support", pk=pathway.pk)
-                    _add_errors(form, exc)
+                    add_form_errors(form, exc)
                 else:
                     messages.success(request, _("The support item has been added."))
                     return redirect("family:support", pk=pathway.pk)
@@ -191,9 +179,9 @@ def support_item(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(None, str(exc.message))
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("family:support_item", pk=item.pk)
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The support item has been saved."))
                 return redirect("family:support", pk=pathway.pk)

@@ -21,6 +21,7 @@ from veerkracht.meldcode.models import MeldcodeTrack
 from veerkracht.pathway import records
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.services import EDITING_ROLES
+from veerkracht.pathway.view_helpers import report_closed
 
 from . import services
 from .forms import IntakeRecordForm
@@ -36,13 +37,6 @@ def _posted_date(request: HttpRequest) -> datetime.date | None:
             continue
     return None
 
-
-def _closed(request: HttpRequest, exc: ValidationError) -> bool:
-    """The pathway was closed at discharge (the service refused): say so above the read-only page."""
-    if getattr(exc, "code", None) != "closed":
-        return False
-    messages.error(request, exc.messages[0])
-    return True
 
 
 def _initial(intake: IntakeRecord | None, activity: Any, user: Any) -> dict[str, Any]:
@@ -91,7 +85,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(None, str(ConcurrentEditError.message))
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("intake:edit", pk=pathway.pk)
                 for message in exc.messages:
                     form.add_error(None, message)

@@ -19,6 +19,7 @@ from veerkracht.pathway.models import PathwayActivity
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.records import RECORD_KINDS, records_for_activity
 from veerkracht.pathway.services import EDITING_ROLES
+from veerkracht.pathway.view_helpers import add_form_errors, report_closed
 
 from . import ecomap, queries, services
 from .forms import CompletionForm, DeleteForm, MemberForm
@@ -38,18 +39,6 @@ def _activity_state(pathway: Any) -> tuple[PathwayActivity | None, bool]:
     completes = len(records_for_activity(activity.definition.code)) == 1 and not activity.is_closed
     return activity, completes
 
-
-def _closed(request: HttpRequest, exc: ValidationError) -> bool:
-    """The pathway was closed at discharge (the service refused): say so above the read-only page."""
-    if getattr(exc, "code", None) != "closed":
-        return False
-    messages.error(request, exc.messages[0])
-    return True
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
 
 
 def _initial(member: NetworkMember) -> dict[str, Any]:
@@ -74,9 +63,9 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
                     services.do_complete_network(pathway, completed_on=done_form.cleaned_data["completed_on"],
                                                  actor=request.user)
                 except ValidationError as exc:
-                    if _closed(request, exc):
+                    if report_closed(request, exc):
                         return redirect("network:overview", pk=pathway.pk)
-                    _add_errors(done_form, exc)
+                    add_form_errors(done_form, exc)
                 else:
                     messages.success(request, _("The network has been marked as completed."))
                     return redirect("network:overview", pk=pathway.pk)
@@ -86,9 +75,9 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     services.do_add_member(pathway, actor=request.user, **form.member_fields())
                 except ValidationError as exc:
-                    if _closed(request, exc):
+                    if report_closed(request, exc):
                         return redirect("network:overview", pk=pathway.pk)
-                    _add_errors(form, exc)
+                    add_form_errors(form, exc)
                 else:
                     messages.success(request, _("The network member has been added."))
                     return redirect("network:overview", pk=pathway.pk)
@@ -156,9 +145,9 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(None, str(exc.message))
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("network:member", pk=obj.pk)
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The network member has been saved."))
                 return redirect("network:overview", pk=pathway.pk)

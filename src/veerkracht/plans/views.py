@@ -24,6 +24,7 @@ from veerkracht.pathway.models import PathwayActivity
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.records import RECORD_KINDS
 from veerkracht.pathway.services import EDITING_ROLES, check_pathway_open
+from veerkracht.pathway.view_helpers import add_form_errors, report_closed
 from veerkracht.referrals import queries as referral_queries
 
 from . import documents, queries, services
@@ -49,13 +50,6 @@ def _activity(pathway: Any) -> PathwayActivity | None:
     )
 
 
-def _closed(request: HttpRequest, exc: ValidationError) -> bool:
-    if getattr(exc, "code", None) != "closed" and not any(getattr(e, "code", None) == "closed"
-                                                            for e in getattr(exc, "error_list", [])):
-        return False
-    messages.error(request, exc.messages[0])
-    return True
-
 
 def _refuse_when_closed(request: HttpRequest, pathway: Any) -> bool:
     """A POST on a pathway closed at discharge: say so (whatever the form holds) and change nothing."""
@@ -64,13 +58,9 @@ def _refuse_when_closed(request: HttpRequest, pathway: Any) -> bool:
     try:
         check_pathway_open(pathway)
     except ValidationError as exc:
-        return _closed(request, exc)
+        return report_closed(request, exc)
     return False
 
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
 
 
 def _repost(request: HttpRequest, **values: Any) -> Any:
@@ -150,7 +140,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 adopt_form.is_valid()
                 adopt_form.add_error(None, str(exc.message))
             except ValidationError as exc:
-                _add_errors(adopt_form, exc)
+                add_form_errors(adopt_form, exc)
             else:
                 messages.success(request, _("The help plan has been adopted."))
                 return redirect("plans:plan", pk=pathway.pk)
@@ -163,7 +153,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 services.do_add_action(goal, who=data["who"], what=data["what"], due_on=data["due_on"],
                                        actor=request.user)
             except ValidationError as exc:
-                _add_errors(action_form, exc)
+                add_form_errors(action_form, exc)
             else:
                 messages.success(request, _("The action has been added."))
                 return redirect("plans:plan", pk=pathway.pk)
@@ -187,7 +177,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 formset = GoalFormSet(initial=_kept_goal_rows(formset, goals), prefix="goals")
                 action_form = AddActionForm(goals=goals, prefix="action")
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The help plan has been saved."))
                 return redirect("plans:plan", pk=pathway.pk)
@@ -225,7 +215,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
                                               notes=data["notes"], child_view=data["child_view"],
                                               parent_view=data["parent_view"], actor=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The evaluation has been saved."))
                 return redirect("plans:plan", pk=pathway.pk)
@@ -256,7 +246,7 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
                     pathway, date=data["date"], kind=data["kind"], duration_minutes=data["duration_minutes"],
                     with_whom=data["with_whom"], notes=data["notes"], goal_ids=data["goals"], actor=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The guidance contact has been saved."))
                 return redirect("plans:contacts", pk=pathway.pk)
@@ -294,7 +284,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(None, str(exc.message))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The action has been saved."))
                 return redirect("plans:plan", pk=pathway.pk)

@@ -17,35 +17,16 @@ from veerkracht.clients.views import _error_items
 from veerkracht.core.concurrency import ConcurrentEditError
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.services import EDITING_ROLES
+from veerkracht.pathway.view_helpers import (
+    add_form_errors,
+    int_or_none,
+    pathway_closed_message,
+    report_closed,
+)
 
 from . import queries, services
 from .followups import follow_up_date
 from .forms import ReferralForm, StatusForm
-
-
-def _closed(request: HttpRequest, exc: ValidationError) -> bool:
-    """The pathway was closed at discharge (the service refused): say so above the read-only page."""
-    if getattr(exc, "code", None) != "closed" and not any(getattr(e, "code", None) == "closed"
-                                                            for e in getattr(exc, "error_list", [])):
-        return False
-    messages.error(request, exc.messages[0])
-    return True
-
-
-def _pathway_closed(request: HttpRequest) -> None:
-    messages.error(request, _("This pathway was closed at discharge and can no longer be changed."))
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,16 +37,16 @@ def referral_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm()
     if request.method == "POST":
         if pathway.closed_on is not None:
-            _pathway_closed(request)
+            pathway_closed_message(request)
             return redirect("referrals:list", pk=pathway.pk)
         form = ReferralForm(request.POST)
         if form.is_valid():
             try:
                 services.do_create_referral(pathway, actor=request.user, **form.referral_fields())
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("referrals:list", pk=pathway.pk)
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The referral has been saved."))
                 return redirect("referrals:list", pk=pathway.pk)
@@ -92,7 +73,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     def stale(message: str) -> StatusForm:
         """Someone changed the referral meanwhile: show what, keep the input, offer the current steps."""
-        meanwhile.extend(e for e in events if e.pk > (_int(request.POST.get("seen")) or 0))
+        meanwhile.extend(e for e in events if e.pk > (int_or_none(request.POST.get("seen")) or 0))
         post = request.POST.copy()
         post["version"], post["seen"] = str(referral.version), str(seen)
         stale_form = StatusForm(post, referral=referral)
@@ -101,7 +82,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         return stale_form
 
     if request.method == "POST":
-        posted_version = _int(request.POST.get("version"))
+        posted_version = int_or_none(request.POST.get("version"))
         if not referral.is_open:
             messages.error(request, _("This referral is closed and can no longer be changed."))
             return redirect("referrals:detail", pk=referral.pk)
@@ -122,9 +103,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     seen = events[-1].pk if events else 0
                     form = stale(str(exc.message))
                 except ValidationError as exc:
-                    if _closed(request, exc):
+                    if report_closed(request, exc):
                         return redirect("referrals:detail", pk=referral.pk)
-                    _add_errors(form, exc)
+                    add_form_errors(form, exc)
                 else:
                     messages.success(request, _("The status of the referral has been saved."))
                     return redirect("referrals:detail", pk=referral.pk)

@@ -22,6 +22,7 @@ from veerkracht.pathway.models import PathwayActivity
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.records import RECORD_KINDS
 from veerkracht.pathway.services import EDITING_ROLES
+from veerkracht.pathway.view_helpers import add_form_errors, report_closed
 
 from . import documents, queries, services
 from .forms import AdoptForm, SafetyPlanForm
@@ -36,18 +37,6 @@ def _activity(pathway: Any) -> PathwayActivity | None:
         .first()
     )
 
-
-def _closed(request: HttpRequest, exc: ValidationError) -> bool:
-    if getattr(exc, "code", None) != "closed" and not any(getattr(e, "code", None) == "closed"
-                                                            for e in getattr(exc, "error_list", [])):
-        return False
-    messages.error(request, exc.messages[0])
-    return True
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
 
 
 def _repost(request: HttpRequest, **values: Any) -> Any:
@@ -93,9 +82,9 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 adopt_form.is_valid()
                 adopt_form.add_error(None, str(exc.message))
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("safety:plan", pk=pathway.pk)
-                _add_errors(adopt_form, exc)
+                add_form_errors(adopt_form, exc)
             else:
                 messages.success(request, _("The safety plan has been adopted.") if action == "adopt"
                                  else _("The review date has been saved."))
@@ -115,9 +104,9 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(None, str(exc.message))
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("safety:plan", pk=pathway.pk)
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The safety plan has been saved."))
                 return redirect("safety:plan", pk=pathway.pk)

@@ -21,36 +21,17 @@ from veerkracht.clients.views import _error_items
 from veerkracht.core.concurrency import ConcurrentEditError
 from veerkracht.pathway.queries import get_pathway
 from veerkracht.pathway.services import EDITING_ROLES
+from veerkracht.pathway.view_helpers import (
+    add_form_errors,
+    int_or_none,
+    pathway_closed_message,
+    report_closed,
+)
 
 from . import charts, queries, services
 from .followups import decide_by
 from .forms import AdministerForm, DecideForm
 from .models import Administration, Entry, Respondent, Signal
-
-
-def _closed(request: HttpRequest, exc: ValidationError) -> bool:
-    """The pathway was closed at discharge (the service refused): say so above the read-only page."""
-    if getattr(exc, "code", None) != "closed" and not any(getattr(e, "code", None) == "closed"
-                                                            for e in getattr(exc, "error_list", [])):
-        return False
-    messages.error(request, exc.messages[0])
-    return True
-
-
-def _pathway_closed(request: HttpRequest) -> None:
-    messages.error(request, _("This pathway was closed at discharge and can no longer be changed."))
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -155,7 +136,7 @@ def administer(request: HttpRequest, pk: int, instrument: str = "") -> HttpRespo
     form = AdministerForm(instrument=inst, parents=parents)
     if request.method == "POST":
         if pathway.closed_on is not None:
-            _pathway_closed(request)
+            pathway_closed_message(request)
             return redirect("screening:overview", pk=pathway.pk)
         form = AdministerForm(request.POST, instrument=inst, parents=parents)
         if form.is_valid():
@@ -168,9 +149,9 @@ def administer(request: HttpRequest, pk: int, instrument: str = "") -> HttpRespo
                     scale_scores=form.scale_scores() if inst.entry == Entry.SCALE_SCORES else None,
                     subject=subject if about_parent else None, note=data["note"], actor=request.user)
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("screening:overview", pk=pathway.pk)
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 if administration.critical_items:
                     messages.warning(request, _("An answer needs attention: an urgent signal has been raised for "
@@ -235,10 +216,10 @@ def signal(request: HttpRequest, pk: int) -> HttpResponse:
     current: Signal | None = None
     if request.method == "POST":
         if pathway.closed_on is not None:
-            _pathway_closed(request)
+            pathway_closed_message(request)
             return redirect("screening:signal", pk=obj.pk)
         form = DecideForm(request.POST, about_parent=about_parent)
-        posted_version = _int(request.POST.get("version"))
+        posted_version = int_or_none(request.POST.get("version"))
         if not obj.is_open or (posted_version is not None and posted_version != obj.version):
             current = obj
         elif form.is_valid():
@@ -251,9 +232,9 @@ def signal(request: HttpRequest, pk: int) -> HttpResponse:
                 obj = queries.get_signal(request.user, pk)
                 current = obj
             except ValidationError as exc:
-                if _closed(request, exc):
+                if report_closed(request, exc):
                     return redirect("screening:signal", pk=obj.pk)
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The decision has been saved."))
                 return redirect("screening:signal", pk=obj.pk)
