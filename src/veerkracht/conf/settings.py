@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "veerkracht.handover",
     "veerkracht.screening",
     "veerkracht.courses",
+    "veerkracht.monitoring",
     "veerkracht.notifications",
     "veerkracht.privacy",
     "veerkracht.demo",

@@ -1,75 +1,22 @@
-"""This app's rows of the authorization matrix (see veerkracht.testing.authz).
+"""This app's rows of the authorization matrix (see veerkracht.testing.authz), merged from one module
+per area so that each area keeps its own rows: authz_groups (groups, enrolment, sessions) and authz_effect
+(measurements, effect report). An area module has MATRIX, WRITE_URLS and objects(base, found), where
+``found`` holds the objects of the modules before it."""
 
-Lists are scoped (organisation B sees its own, empty list); a group of organisation A that is not
-opened for B's region is 404 for B; the municipality sees no group."""
+from . import authz_effect, authz_groups
 
-from veerkracht.testing.authz import CLIENT_READERS, PATHWAY_EDITORS, REDIRECT, protected
+AREAS = [authz_groups, authz_effect]
 
-MATRIX: dict[str, dict[str, str]] = {
-    "courses:list": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
-    "courses:create": protected(PATHWAY_EDITORS | {"other_organisation"}, object_page=False),
-    "courses:detail": protected(CLIENT_READERS, object_page=True),
-    "courses:status": protected(PATHWAY_EDITORS, object_page=True, ok=REDIRECT),  # GET goes back to the group
-    "courses:enrol": protected(PATHWAY_EDITORS, object_page=True),
-    "courses:makeup": protected(PATHWAY_EDITORS, object_page=True),
-    "courses:session": protected(PATHWAY_EDITORS, object_page=True),
-    "courses:enrolment": protected(PATHWAY_EDITORS, object_page=True),
-    # a shipped course: every organisation may keep its own topics for it
-    "courses:topics": protected(PATHWAY_EDITORS | {"other_organisation"}, object_page=False),
-}
-WRITE_URLS: list[str] = ["courses:create", "courses:status", "courses:enrol", "courses:makeup", "courses:session",
-                         "courses:enrolment", "courses:topics"]
+MATRIX: dict[str, dict[str, str]] = {}
+WRITE_URLS: list[str] = []
+for _area in AREAS:
+    assert not set(MATRIX) & set(_area.MATRIX), f"{_area.__name__} repeats rows"
+    MATRIX.update(_area.MATRIX)
+    WRITE_URLS += _area.WRITE_URLS
 
 
 def objects(base):  # type: ignore[no-untyped-def]
-    from django.utils import timezone
-
-    from veerkracht.accounts.roles import Role
-    from veerkracht.courses.models import CourseTemplate, Enrolment, SessionKind
-    from veerkracht.courses.services import do_create_group
-
-    actor = base["users"][Role.MENTOR]
-    template = CourseTemplate.objects.get(code="en-nu-ik", organisation=None)
-    group = do_create_group(template=template, name="Groep najaar", start_date=timezone.localdate(), actor=actor,
-                            meeting_place="Buurthuis De Ster")
-    # consent is not part of this test: the enrolment is written directly
-    enrolment = Enrolment.objects.create(group=group, child=base["child"], referred_by=actor)
-    session = group.sessions.get(kind=SessionKind.CHILD, number=1)
-    return {"courses:detail": group, "courses:status": group, "courses:enrol": group, "courses:makeup": group,
-            "courses:session": session, "courses:enrolment": enrolment, "courses:topics": template}
-
-
-# -- effect report and measurements (helper "effect") --------------------------------------------------
-# A shipped course's report covers only the viewer's own groups, so organisation B opens it (empty).
-from veerkracht.accounts.roles import Role as _Role  # noqa: E402
-
-MATRIX.update({
-    "courses:effect_group": protected(CLIENT_READERS, object_page=True),
-    "courses:effect_group_csv": protected(CLIENT_READERS, object_page=True),
-    "courses:effect_template": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
-    "courses:effect_template_csv": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
-    "courses:effect_group_pdf": protected(CLIENT_READERS, object_page=True),
-    "courses:effect_template_pdf": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
-    "courses:measurements": protected(CLIENT_READERS, object_page=True),
-    "courses:measurement": protected(CLIENT_READERS, object_page=True),
-    # a behavioural scientist of any organisation sets the reliability for the own organisation's reports
-    "courses:reliability": protected({_Role.GEDRAGSWETENSCHAPPER}, object_page=False),
-})
-WRITE_URLS += ["courses:measurements", "courses:measurement", "courses:reliability"]
-_group_objects = objects
-
-
-def objects(base):  # type: ignore[no-untyped-def]  # noqa: F811
-    import datetime
-
-    from veerkracht.courses.models import Measurement
-
-    found = _group_objects(base)
-    group, enrolment = found["courses:detail"], found["courses:enrolment"]
-    measurement = Measurement.objects.create(enrolment=enrolment, timepoint="T0", instrument_id="cats-self-7-17",
-                                             due_on=datetime.date(2026, 12, 1))
-    return found | {"courses:effect_group": group, "courses:effect_group_csv": group,
-                    "courses:effect_template": group.template, "courses:effect_template_csv": group.template,
-                    "courses:reliability": group.template, "courses:effect_group_pdf": group,
-                    "courses:effect_template_pdf": group.template,
-                    "courses:measurements": group, "courses:measurement": measurement}
+    found: dict = {}
+    for area in AREAS:
+        found |= area.objects(base, found)
+    return found
