@@ -1,4 +1,4 @@
-"""URLs of the effect report and the measurements (issue 7 points 4 and 5)."""
+"""URLs of the effect report (issue 7 point 5)."""
 
 from django.urls import path
 
@@ -9,8 +9,6 @@ urlpatterns: list = [
     path("<int:pk>/effect/csv/", effect_views.group_report_csv, name="effect_group_csv"),
     path("cursus/<int:pk>/effect/", effect_views.template_report, name="effect_template"),
     path("cursus/<int:pk>/effect/csv/", effect_views.template_report_csv, name="effect_template_csv"),
-    path("<int:pk>/metingen/", effect_views.group_measurements, name="measurements"),
-    path("meting/<int:pk>/", effect_views.measurement, name="measurement"),
     path("cursus/<int:pk>/betrouwbaarheid/", effect_views.reliability, name="reliability"),
     path("<int:pk>/effect/pdf/", effect_views.group_report_pdf, name="effect_group_pdf"),
     path("cursus/<int:pk>/effect/pdf/", effect_views.template_report_pdf, name="effect_template_pdf"),

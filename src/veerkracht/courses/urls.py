@@ -17,6 +17,6 @@ urlpatterns: list = [
 ]
 
 # The effect report and measurements, and further areas, each in their own module.
-from . import effect_urls  # noqa: E402
+from . import effect_urls, measurement_urls  # noqa: E402
 
-urlpatterns += effect_urls.urlpatterns
+urlpatterns += effect_urls.urlpatterns + measurement_urls.urlpatterns

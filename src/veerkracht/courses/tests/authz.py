@@ -1,11 +1,11 @@
 """This app's rows of the authorization matrix (see veerkracht.testing.authz), merged from one module
-per area so that each area keeps its own rows: authz_groups (groups, enrolment, sessions) and authz_effect
-(measurements, effect report). An area module has MATRIX, WRITE_URLS and objects(base, found), where
+per area so that each area keeps its own rows: authz_groups (groups, enrolment, sessions) authz_effect (effect
+report) and authz_measure (measurements). An area module has MATRIX, WRITE_URLS and objects(base, found), where
 ``found`` holds the objects of the modules before it."""
 
-from . import authz_effect, authz_groups
+from . import authz_effect, authz_groups, authz_measure
 
-AREAS = [authz_groups, authz_effect]
+AREAS = [authz_groups, authz_effect, authz_measure]
 
 MATRIX: dict[str, dict[str, str]] = {}
 WRITE_URLS: list[str] = []

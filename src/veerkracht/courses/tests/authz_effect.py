@@ -1,4 +1,4 @@
-"""Authorization rows of the effect report and the measurements (merged in authz.py)."""
+"""Authorization rows of the effect report (merged in authz.py)."""
 
 from veerkracht.accounts.roles import Role as _Role
 from veerkracht.testing.authz import CLIENT_READERS, protected
@@ -11,25 +11,16 @@ MATRIX: dict[str, dict[str, str]] = {
     "courses:effect_template_csv": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
     "courses:effect_group_pdf": protected(CLIENT_READERS, object_page=True),
     "courses:effect_template_pdf": protected(CLIENT_READERS | {"other_organisation"}, object_page=False),
-    "courses:measurements": protected(CLIENT_READERS, object_page=True),
-    "courses:measurement": protected(CLIENT_READERS, object_page=True),
     # a behavioural scientist of any organisation sets the reliability for the own organisation's reports
     "courses:reliability": protected({_Role.GEDRAGSWETENSCHAPPER}, object_page=False),
 }
-WRITE_URLS: list[str] = ["courses:measurements", "courses:measurement", "courses:reliability"]
+WRITE_URLS: list[str] = ["courses:reliability"]
 
 
 def objects(base, found):  # type: ignore[no-untyped-def]
     """``found``: the objects of authz_groups (a group with one enrolled child)."""
-    import datetime
-
-    from veerkracht.courses.models import Measurement
-
-    group, enrolment = found["courses:detail"], found["courses:enrolment"]
-    measurement = Measurement.objects.create(enrolment=enrolment, timepoint="T0", instrument_id="cats-self-7-17",
-                                             due_on=datetime.date(2026, 12, 1))
+    group = found["courses:detail"]
     return {"courses:effect_group": group, "courses:effect_group_csv": group,
             "courses:effect_template": group.template, "courses:effect_template_csv": group.template,
             "courses:reliability": group.template, "courses:effect_group_pdf": group,
-            "courses:effect_template_pdf": group.template,
-            "courses:measurements": group, "courses:measurement": measurement}
+            "courses:effect_template_pdf": group.template}
