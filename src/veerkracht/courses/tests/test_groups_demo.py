@@ -1,38 +1,124 @@
-"""The demo seed opens completed groups with attendance and a running group, through the services."""
+"""The demo seed opens completed groups with attendance and measurements (T0, T1 and a past T2) and a running
+group, through the services; the effect report of the oldest group shows real-looking results."""
 
 from __future__ import annotations
 
+import datetime
 import random
 
 import pytest
 from django.utils import timezone
 
-from veerkracht.clients.models import age_on
-from veerkracht.courses.demo import seed
-from veerkracht.courses.models import Attendance, Enrolment, EnrolmentStatus, Group, GroupStatus
+from veerkracht.accounts.roles import Role
+from veerkracht.audit.models import AuditEvent
+from veerkracht.clients.models import Stay, age_on
+from veerkracht.courses import effect
+from veerkracht.courses.demo import RELIABILITY_SOURCE, seed
+from veerkracht.courses.models import (
+    Attendance,
+    Enrolment,
+    EnrolmentStatus,
+    Group,
+    GroupStatus,
+    InstrumentReliability,
+    Measurement,
+    Timepoint,
+)
 from veerkracht.pathway.models import Pathway
+from veerkracht.screening.models import Signal
 
 pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
 
 
-def test_seed_makes_completed_groups_with_attendance(make_child, worker):
-    for age in (5, 6, 6, 7, 8, 9, 10, 11, 5, 4):
-        make_child(age=age)
-    make_child(age=9, consent=False)
+@pytest.fixture
+def seeded(make_child, worker, org_a, staff):  # type: ignore[no-untyped-def]
+    """Four children in care for more than a year (the oldest group fits them), ten admitted 100 days ago,
+    two a month ago (only the running group started after their admission), one without consent; the
+    organisation's gedragswetenschapper; then the seed."""
+    today = timezone.localdate()
+    long_stay = [make_child(age=age) for age in (9, 10, 11, 8)]
+    recent = [make_child(age=age) for age in (5, 6, 6, 7, 8, 9, 10, 11, 5, 4)]
+    newcomers = [make_child(age=age) for age in (8, 9)]
+    without_consent = make_child(age=9, consent=False)
+    Stay.objects.filter(person__in=long_stay).update(admission_date=today - 400 * DAY)
+    Stay.objects.filter(person__in=[*recent, without_consent]).update(admission_date=today - 100 * DAY)
+    Stay.objects.filter(person__in=newcomers).update(admission_date=today - 30 * DAY)
+    staff(Role.GEDRAGSWETENSCHAPPER, org_a, username="gw_a")
     pathways = list(Pathway.objects.select_related("stay__person").order_by("pk"))
-    counts = seed(pathways, actor=worker, today=timezone.localdate(), rng=random.Random(3))
-    assert counts["groups"] == Group.objects.count() == 3
+    counts = seed(pathways, actor=worker, today=today, rng=random.Random(3))
+    return counts, long_stay, without_consent
+
+
+def test_seed_makes_completed_groups_with_attendance(seeded):  # type: ignore[no-untyped-def]
+    counts, _long_stay, without_consent = seeded
+    assert counts["groups"] == Group.objects.count() >= 3
     assert set(Group.objects.values_list("status", flat=True)) == {GroupStatus.COMPLETED, GroupStatus.RUNNING}
     completed = Group.objects.filter(status=GroupStatus.COMPLETED)
+    assert completed.count() == 3
     for group in completed:
         assert group.enrolments.exists()
         assert not group.sessions.filter(attendances__isnull=True).exists()  # every session recorded
     assert Enrolment.objects.filter(group__in=completed, status=EnrolmentStatus.COMPLETED).exists()
     assert counts["dropouts"] == Enrolment.objects.filter(status=EnrolmentStatus.DROPPED_OUT).count() >= 1
     assert counts["present"] == Attendance.objects.filter(present=True).count() > 0
-    # the child without consent is never enrolled
-    assert not Enrolment.objects.filter(child=pathways[-1].stay.person).exists()
-    # every enrolled child fits the course's ages on the start date
+    # the child without consent is never enrolled; a child joins one group
+    assert not Enrolment.objects.filter(child=without_consent).exists()
+    children = list(Enrolment.objects.values_list("child_id", flat=True))
+    assert len(children) == len(set(children))
+    # every enrolled child fits the course's ages on the start date and was in care before it
     for enrolment in Enrolment.objects.select_related("group__template", "child"):
         age = age_on(enrolment.child.birth_date, enrolment.group.start_date)
         assert enrolment.group.template.min_age <= age <= enrolment.group.template.max_age
+        assert enrolment.child.stays.get().admission_date <= enrolment.group.start_date
+    # the gedragswetenschapper set the reliabilities and decided the course signals but the latest
+    settings = InstrumentReliability.objects.all()
+    assert counts["reliabilities"] == settings.count() >= 2
+    assert {s.source for s in settings} == {RELIABILITY_SOURCE}
+    assert AuditEvent.objects.filter(username="gw_a", detail__startswith="course reliability").count() \
+        == settings.count()
+    signals = Signal.objects.filter(administration__course_measurements__isnull=False)
+    assert signals.count() == counts["clinical"] >= 2
+    assert counts["signals_decided"] == signals.exclude(decision="").count() == signals.count() - 1
+
+
+def test_measurements_t0_t1_and_a_past_t2_in_the_effect_report(seeded):  # type: ignore[no-untyped-def]
+    counts, long_stay, _without_consent = seeded
+    today = timezone.localdate()
+    oldest = Group.objects.get(name="En nu ik...! voorjaar")
+    assert set(oldest.enrolments.values_list("child_id", flat=True)) == {c.pk for c in long_stay}
+    reports = effect.group_report(oldest)
+    self_report = next(r for r in reports if r.instrument_id == "cats-self-7-17")
+    assert [row.n > 0 for row in self_report.timepoints] == [True, True, True]
+    t0, t1, t2 = (row.mean for row in self_report.timepoints)
+    assert t1 < t0 and t2 < t0  # most children improve and stay improved
+    for change in self_report.changes:
+        assert change.n > 0 and change.d is not None and change.d < 0
+        assert change.rci is not None and change.rci.n == change.n
+        assert change.rci.improved >= 1
+    assert self_report.reliability is not None and self_report.reliability.source == RELIABILITY_SOURCE
+    assert any(r.above_at_t1 for r in reports)  # some children are still above the cut-off at T1
+    # the dropout's T1 and T2 stay planned; every T2 entered is past its due date, none lies in the future
+    dropped = oldest.enrolments.filter(status=EnrolmentStatus.DROPPED_OUT)
+    assert not Measurement.objects.filter(enrolment__in=dropped, timepoint=Timepoint.T1,
+                                          administration__isnull=False).exists()
+    for m in Measurement.objects.filter(timepoint=Timepoint.T2, administration__isnull=False).select_related(
+            "administration"):
+        assert m.due_on <= m.administration.administered_on <= today
+    assert counts["measurements_entered"] == Measurement.objects.filter(administration__isnull=False).count()
+    # a recent group leaves its T2 ahead planned; T0 lies before the course, not before admission
+    recent = Group.objects.get(name="En nu ik...! zomer")
+    t2 = Measurement.objects.filter(enrolment__group=recent, timepoint=Timepoint.T2)
+    assert t2.exists() and not t2.filter(administration__isnull=False).exists()
+    assert all(m.due_on > today for m in t2)
+    assert Measurement.objects.filter(enrolment__group=recent, timepoint=Timepoint.T1,
+                                      administration__isnull=False).exists()
+    for m in Measurement.objects.filter(timepoint=Timepoint.T0, administration__isnull=False).select_related(
+            "administration__pathway__stay", "enrolment__group"):
+        assert m.administration.pathway.stay.admission_date <= m.administration.administered_on <= m.due_on
+        assert m.due_on >= m.enrolment.group.start_date
+    running = Group.objects.get(status=GroupStatus.RUNNING)
+    assert Measurement.objects.filter(enrolment__group=running, timepoint=Timepoint.T0,
+                                      administration__isnull=False).exists()
+    assert not Measurement.objects.filter(enrolment__group=running, timepoint=Timepoint.T1,
+                                          administration__isnull=False).exists()
