@@ -9,12 +9,17 @@ Only valid questionnaire results count."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from veerkracht.accounts.roles import CLIENT_ROLES
 from veerkracht.screening.engine import definitions
@@ -89,6 +94,10 @@ class AboveCutoff:
     child_organisation_id: int
     group_name: str
     score: int
+    measurement_id: int = 0
+    administration_id: int = 0
+    pathway_id: int = 0
+    administered_on: datetime.date | None = None
 
 
 @dataclass
@@ -111,7 +120,7 @@ def _measurements(groups: QuerySet[Group] | list[Group]) -> list[Measurement]:
                 .select_related("administration", "enrolment__group")
                 .only("timepoint", "instrument_id", "enrolment_id", "enrolment__child_id", "enrolment__group__name",
                       "enrolment__group__organisation_id", "administration__total", "administration__valid",
-                      "administration_id")
+                      "administration_id", "administration__pathway_id", "administration__administered_on")
                 .order_by("enrolment_id", "timepoint"))
 
 
@@ -160,7 +169,8 @@ def build(template: CourseTemplate, groups: QuerySet[Group] | list[Group], organ
                     report.above_at_t1.append(AboveCutoff(
                         enrolment_id=enrolment_id, child_id=m.enrolment.child_id,
                         child_organisation_id=child_org.get(enrolment_id), group_name=m.enrolment.group.name,
-                        score=score))
+                        score=score, measurement_id=m.pk, administration_id=m.administration_id,
+                        pathway_id=m.administration.pathway_id, administered_on=m.administration.administered_on))
         reports.append(report)
     return reports
 
@@ -172,6 +182,145 @@ def group_report(group: Group) -> list[InstrumentReport]:
 def template_report(template: CourseTemplate, organisation: int) -> tuple[list[InstrumentReport], int]:
     groups = list(Group.objects.filter(template=template, organisation_id=organisation).only("pk"))
     return build(template, groups, organisation), len(groups)
+
+
+# The one-click referral of a child still above the cut-off at T1 into its help plan (issue 7 point 5).
+
+
+@dataclass
+class ReferralState:
+    """What the report offers for one child above the cut-off at T1: the open referral to trauma treatment it
+    already has, or the button (``may_refer``), or why not (pathway closed, the screening signal waits for the
+    behavioural scientist). A child the viewer may not change gets none of these."""
+
+    referral_id: int | None = None
+    referred_on: datetime.date | None = None
+    pathway_closed: bool = False
+    signal_id: int | None = None
+    signal_version: int | None = None
+    waits_for_decider: bool = False
+    may_refer: bool = False
+
+
+def _role(user: Any) -> str:
+    membership = getattr(user, "membership_or_none", None)
+    return membership.role if membership is not None else ""
+
+
+def referral_states(user: Any, items: list[AboveCutoff]) -> dict[int, ReferralState]:
+    """{measurement id: state} for these children of the user's organisation; three queries whatever their
+    number (none without children)."""
+    from veerkracht.pathway.queries import visible_pathways
+    from veerkracht.pathway.services import EDITING_ROLES
+    from veerkracht.referrals.models import Referral, ReferralKind, ReferralStatus
+    from veerkracht.screening.models import Signal, SignalStatus
+    from veerkracht.screening.services import DECIDING_ROLES
+
+    role = _role(user)
+    if not items or role not in EDITING_ROLES:
+        return {}
+    pathways = dict(visible_pathways(user).filter(pk__in={i.pathway_id for i in items})
+                    .values_list("pk", "closed_on"))
+    referred: dict[int, tuple[int, datetime.date]] = {}
+    for child_id, pk, sent_on in (
+            Referral.objects.filter(pathway__in=visible_pathways(user), kind=ReferralKind.TRAUMA_TREATMENT,
+                                    pathway__stay__person_id__in={i.child_id for i in items})
+            .exclude(status=ReferralStatus.CLOSED).order_by("-sent_on", "-pk")
+            .values_list("pathway__stay__person_id", "pk", "sent_on")):
+        referred.setdefault(child_id, (pk, sent_on))  # the latest
+    signals = {a: (pk, version) for a, pk, version in Signal.objects.filter(
+        administration_id__in={i.administration_id for i in items}, status=SignalStatus.OPEN)
+        .values_list("administration_id", "pk", "version")}
+    states = {}
+    for item in items:
+        if item.pathway_id not in pathways:
+            continue  # a child outside the user's teams: named by the report, not changed from it
+        state = ReferralState()
+        if item.child_id in referred:
+            state.referral_id, state.referred_on = referred[item.child_id]
+        elif pathways[item.pathway_id] is not None:
+            state.pathway_closed = True
+        else:
+            state.signal_id, state.signal_version = signals.get(item.administration_id, (None, None))
+            state.waits_for_decider = state.signal_id is not None and role not in DECIDING_ROLES
+            state.may_refer = not state.waits_for_decider
+        states[item.measurement_id] = state
+    return states
+
+
+def get_referral_measurement(user: Any, pk: Any) -> Measurement:
+    """A T1 measurement in a group of the user's organisation, of a child the user may see (404 otherwise)."""
+    from veerkracht.clients.queries import visible_persons
+
+    return get_object_or_404(
+        Measurement.objects.filter(timepoint=Timepoint.T1, enrolment__group__organisation_id=organisation_id(user),
+                                   enrolment__child__in=visible_persons(user))
+        .select_related("enrolment__group__template", "enrolment__child", "administration__pathway__stay__person")
+        .defer("enrolment__group__meeting_place"), pk=pk)
+
+
+def referral_reason(measurement: Measurement, limit: int) -> str:
+    """Course, time point, instrument and score (no group name, no place)."""
+    a = measurement.administration
+    return _("After the group course %(course)s still above the cut-off: %(instrument)s at %(timepoint)s on "
+             "%(date)s, score %(score)s (cut-off %(cutoff)s).") % {
+        "course": measurement.enrolment.group.template.name, "instrument": instrument_label(measurement.instrument_id),
+        "timepoint": Timepoint(measurement.timepoint).label, "date": a.administered_on.strftime("%d-%m-%Y"),
+        "score": a.total, "cutoff": limit}
+
+
+def do_refer_from_course(measurement: Measurement, *, to_whom: str, actor: Any,
+                         signal_version: int | None = None) -> Any:
+    """Refer the child whose T1 score is above the cut-off to trauma treatment, in the help plan of the
+    pathway the score was recorded on. An open screening signal of that score is decided with this referral
+    (behavioural scientist only); otherwise the referral is created directly. Refused when the child already
+    has an open referral to trauma treatment (checked under a lock on the pathway), when the pathway is
+    closed, or when the score is not above the cut-off. Atomic; the services write the audit rows.
+
+    ``signal_version`` is the signal's version the page showed; a signal decided meanwhile raises
+    ConcurrentEditError and saves nothing."""
+    from veerkracht.core.concurrency import ConcurrentEditError
+    from veerkracht.pathway.models import Pathway
+    from veerkracht.pathway.services import check_can_edit, check_pathway_open
+    from veerkracht.referrals.models import Referral, ReferralKind, ReferralStatus
+    from veerkracht.referrals.services import do_create_referral
+    from veerkracht.screening.models import Decision, Signal, SignalStatus
+    from veerkracht.screening.services import DECIDING_ROLES, do_decide_signal
+
+    child = measurement.enrolment.child
+    check_can_edit(actor, child)
+    a = measurement.administration
+    limit = cutoff(measurement.instrument_id)
+    if (measurement.timepoint != Timepoint.T1 or a is None or not a.valid or a.total is None or limit is None
+            or a.total < limit or a.subject_id != child.pk):
+        raise ValidationError(_("This child's score at T1 is not above the cut-off, so there is nothing to refer "
+                                "from here."), code="not_above")
+    pathway = a.pathway
+    check_pathway_open(pathway)
+    reason = referral_reason(measurement, limit)
+    with transaction.atomic():
+        Pathway.objects.select_for_update().filter(pk=pathway.pk).first()
+        earlier = (Referral.objects.filter(pathway__stay__person=child, kind=ReferralKind.TRAUMA_TREATMENT)
+                   .exclude(status=ReferralStatus.CLOSED).order_by("-sent_on").first())
+        if earlier is not None:
+            raise ValidationError(
+                _("This child already has an open referral to trauma treatment, sent on %(date)s; it was not "
+                  "referred again.") % {"date": earlier.sent_on.strftime("%d-%m-%Y")}, code="already_referred")
+        signal = Signal.objects.filter(administration=a).first()
+        if signal is not None and signal.status != SignalStatus.OPEN:
+            if signal_version is not None:  # the page showed it open: decided meanwhile, look first
+                raise ConcurrentEditError(signal)
+            signal = None
+        if signal is None:
+            return do_create_referral(pathway, kind=ReferralKind.TRAUMA_TREATMENT, to_whom=to_whom,
+                                      sent_on=timezone.localdate(), actor=actor, reason=reason)
+        if _role(actor) not in DECIDING_ROLES:
+            raise ValidationError(_("This score raised a screening signal that a behavioural scientist decides; "
+                                    "the referral is made with that decision."), code="decider")
+        decided = do_decide_signal(signal, decision=Decision.TRAUMA_REFERRAL, reason=reason, to_whom=to_whom,
+                                   expected_version=signal.version if signal_version is None else signal_version,
+                                   actor=actor)
+        return decided.referral
 
 
 def _number(value: float | None, places: int = 2) -> str:

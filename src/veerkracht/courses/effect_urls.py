@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("cursus/<int:pk>/betrouwbaarheid/", effect_views.reliability, name="reliability"),
     path("<int:pk>/effect/pdf/", effect_views.group_report_pdf, name="effect_group_pdf"),
     path("cursus/<int:pk>/effect/pdf/", effect_views.template_report_pdf, name="effect_template_pdf"),
+    path("meting/<int:pk>/verwijzen/", effect_views.refer, name="effect_refer"),
 ]
