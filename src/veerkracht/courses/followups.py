@@ -1,6 +1,8 @@
 """Course measurements on "Mijn werk": a T0, T1 or T2 questionnaire of a child in a group course that
 is due within a week or overdue and not yet entered (one query). The child's own workers get it: only
-they enter the questionnaire (on the child's screening page) and link it."""
+they enter the questionnaire (on the measurement page or the child's screening page) and link it -
+also after the child has left the shelter (ADR 0013: the provider asks for the discharged children's
+pathways too). A child who dropped out has no measurement due."""
 
 from __future__ import annotations
 
@@ -37,3 +39,6 @@ def measurements_due(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
             state=state_for(item.due_on, today), due_date=item.due_on,
             url=reverse("courses:measurement", kwargs={"pk": item.pk}),
         )
+
+
+measurements_due.include_discharged = True  # type: ignore[attr-defined]  # read by pathway.followups.register

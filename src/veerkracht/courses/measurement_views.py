@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,15 @@ from veerkracht.accounts.decorators import role_required
 from veerkracht.accounts.roles import CLIENT_ROLES
 from veerkracht.audit.models import Action
 from veerkracht.audit.services import record
+from veerkracht.clients.queries import visible_persons
+from veerkracht.clients.views import _error_items
 from veerkracht.core.concurrency import ConcurrentEditError
-from veerkracht.pathway.services import can_edit
-from veerkracht.screening.models import Administration
+from veerkracht.pathway.services import EDITING_ROLES, can_edit
+from veerkracht.pathway.view_helpers import add_form_errors
+from veerkracht.screening import queries as screening_queries
+from veerkracht.screening import services as screening_services
+from veerkracht.screening.forms import AdministerForm
+from veerkracht.screening.models import Administration, Entry, Respondent
 
 from . import effect, measurements
 from .models import Measurement
@@ -67,7 +73,8 @@ def measurement(request: HttpRequest, pk: int) -> HttpResponse:
         "enrolment__child", "enrolment__group", "administration").defer("enrolment__group__meeting_place"), pk=pk)
     child = item.enrolment.child
     may_link = can_edit(request.user, child) and item.administration_id is None
-    pathway = measurements.open_pathway(child) if may_link else None
+    pathway = measurements.measurement_pathway(child) if may_link else None
+    may_enter = pathway is not None and _enterable(item.instrument_id) and _sees_child(request.user, child)
     error = ""
     if request.method == "POST":
         if not may_link:
@@ -91,7 +98,7 @@ def measurement(request: HttpRequest, pk: int) -> HttpResponse:
         log_child_read(child, actor=request.user)
     return render(request, "courses/measurement.html", {
         "item": item, "child": child, "label": effect.instrument_label(item.instrument_id), "may_link": may_link,
-        "pathway": pathway, "candidates": measurements.candidates(item) if may_link else [], "error": error,
+        "pathway": pathway, "may_enter": may_enter, "candidates": measurements.candidates(item) if may_link else [], "error": error,
         "shows_child": can_edit(request.user, child) or own_group, "own_group": own_group,
         # the course organisation sees a child of another organisation by first name only
         "full_name": can_edit(request.user, child)}, status=400 if error else 200)
@@ -99,3 +106,66 @@ def measurement(request: HttpRequest, pk: int) -> HttpResponse:
 
 def log_child_read(child: Any, *, actor: Any) -> None:
     record(actor=actor, action=Action.READ, obj=child, client=child, detail="course measurement")
+
+
+def _enterable(instrument_id: str) -> bool:
+    """A questionnaire that is still filled in, about the child (not a parent's about herself)."""
+    inst = screening_queries.known_instrument(instrument_id)
+    return inst is not None and inst.status_active and inst.respondent != Respondent.PARENT_SELF
+
+
+def _sees_child(user: Any, child: Any) -> bool:
+    """Entering goes through the child's record: only a user whose scoped queries show the child."""
+    return visible_persons(user).filter(pk=child.pk).exists()
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITING_ROLES)
+def measurement_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter the questionnaire of one planned measurement and link it in one step: on the child's open pathway,
+    or after discharge on its most recent (closed) one (ADR 0013). Only a worker who may edit the child's
+    record and sees the child; other users of the course organisation get 404."""
+    item = get_object_or_404(_measurement_scope(request.user).select_related(
+        "enrolment__child", "enrolment__group").defer("enrolment__group__meeting_place"), pk=pk)
+    child = item.enrolment.child
+    if not can_edit(request.user, child) or not _sees_child(request.user, child):
+        raise Http404
+    if item.administration_id is not None:
+        messages.info(request, _("This measurement has already been entered."))
+        return redirect("courses:measurement", item.pk)
+    if not _enterable(item.instrument_id):
+        raise Http404
+    inst = screening_queries.known_instrument(item.instrument_id)
+    pathway = measurements.measurement_pathway(child)
+    form = AdministerForm(request.POST, instrument=inst) if request.method == "POST" else AdministerForm(instrument=inst)
+    if request.method == "POST" and pathway is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entered = measurements.do_record_measurement(
+                item, actor=request.user, administered_on=data["administered_on"], note=data["note"],
+                answers=form.answers() if inst.entry != Entry.SCALE_SCORES else None,
+                scale_scores=form.scale_scores() if inst.entry == Entry.SCALE_SCORES else None)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            result = entered.administration
+            if result is not None and (result.clinical or result.critical_items) and pathway.closed_on is not None:
+                messages.warning(request, _("The result needs attention and the child has left the shelter: discuss "
+                                            "with the gedragswetenschapper who informs the child's parent or current "
+                                            "care provider."))
+            elif result is not None and result.critical_items:
+                messages.warning(request, _("An answer needs attention: an urgent signal has been raised for "
+                                            "the gedragswetenschapper."))
+            elif result is not None and result.clinical:
+                messages.warning(request, _("The result lies in the clinical range: a signal has been raised "
+                                            "for the gedragswetenschapper."))
+            else:
+                messages.success(request, _("The questionnaire has been saved."))
+            return redirect("courses:measurement", item.pk)
+    elif request.method == "GET":
+        log_child_read(child, actor=request.user)
+    errors = _error_items(form) if form.is_bound else []
+    return render(request, "courses/measurement_enter.html", {
+        "item": item, "child": child, "instrument": inst, "label": inst.label, "pathway": pathway, "form": form,
+        "sections": form.sections(), "scale_fields": form.scale_fields(), "errors": errors,
+        "age_range": screening_services.age_range(inst)}, status=400 if errors else 200)

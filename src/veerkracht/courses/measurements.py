@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from veerkracht.accounts.roles import Role
@@ -118,31 +119,44 @@ def open_pathway(child: Any) -> Pathway | None:
             .order_by("-created_at").first())
 
 
+def measurement_pathway(child: Any) -> Pathway | None:
+    """The pathway a course measurement is entered on: the child's open pathway, else its most recent one,
+    closed at discharge (ADR 0013: T1 and T2 often fall after the child has left the shelter)."""
+    return (Pathway.objects.filter(stay__person=child).select_related("stay__person")
+            .order_by(F("closed_on").desc(nulls_first=True), "-created_at", "-pk").first())
+
+
 def do_record_measurement(
     measurement: Measurement, *, actor: Any, administered_on: datetime.date | None,
     answers: dict[str, Any] | None = None, scale_scores: dict[str, Any] | None = None,
     subject: Any = None, note: str = "",
 ) -> Measurement:
-    """Enter the questionnaire of a planned measurement (the screening rules apply: a worker who may edit
-    the child's record, an open pathway) and link the result to the measurement."""
+    """Enter the questionnaire of a planned measurement and link the result to the measurement. The screening
+    rules apply (a worker who may edit the child's record: an editing role of the child's own organisation),
+    on the child's open pathway or, after discharge, on its most recent pathway (ADR 0013): only a planned
+    measurement is entered there, through this service; the closed pathway stays read-only otherwise."""
     if measurement.administration_id is not None:
         raise ValidationError(_("This measurement has already been entered."), code="done")
     child = measurement.enrolment.child
-    pathway = open_pathway(child)
+    check_can_edit(actor, child)
+    pathway = measurement_pathway(child)
     if pathway is None:
         raise ValidationError(
             _("This child has no open pathway, so the measurement cannot be entered."), code="no_pathway")
+    after_discharge = pathway.closed_on is not None
     with transaction.atomic():
         administration = do_record_administration(
             pathway, instrument_id=measurement.instrument_id, administered_on=administered_on, actor=actor,
-            answers=answers, scale_scores=scale_scores, subject=subject, note=note)
+            answers=answers, scale_scores=scale_scores, subject=subject, note=note,
+            course_measurement=after_discharge)
         updated = Measurement.objects.filter(pk=measurement.pk, administration__isnull=True).update(
             administration=administration)
         if not updated:
             raise ValidationError(_("This measurement has already been entered."), code="done")
         measurement.refresh_from_db()
         record(actor=actor, action=Action.UPDATE, obj=measurement, client=child, changed_fields=["administration"],
-               detail=f"course measurement {measurement.timepoint} {measurement.instrument_id}")
+               detail=f"course measurement {measurement.timepoint} {measurement.instrument_id}"
+               + (" after discharge" if after_discharge else ""))
     return measurement
 
 

@@ -41,7 +41,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         for key in queries.URGENCY
     ]
     follow = followups.followups(queries.followup_pathways(request.user), timezone.localdate(),
-                                 kinds=queries.followup_kinds(request.user))
+                                 kinds=queries.followup_kinds(request.user),
+                                 discharged=followups.discharged_pathways(request.user))
     return render(request, "pathway/worklist.html", {
         "work": work, "sections": sections, "followups": follow[:SECTION_LIMIT],
         "followups_more": max(0, len(follow) - SECTION_LIMIT),

@@ -164,12 +164,18 @@ def _score(inst: Any, answers: dict[str, str], scale_scores: dict[str, int]) -> 
 def do_record_administration(
     pathway: Pathway, *, instrument_id: str, administered_on: datetime.date | None, actor: Any,
     answers: dict[str, Any] | None = None, scale_scores: dict[str, Any] | None = None,
-    subject: Person | None = None, note: str = "",
+    subject: Person | None = None, note: str = "", course_measurement: bool = False,
 ) -> Administration:
-    """Store a completed questionnaire with its result; a clinical result or a critical answer opens a signal."""
+    """Store a completed questionnaire with its result; a clinical result or a critical answer opens a signal.
+
+    ``course_measurement=True`` is passed only by ``courses.measurements.do_record_measurement``: a planned
+    course measurement (T1, T2) may be entered on the child's most recent pathway after it was closed at
+    discharge (ADR 0013). The closed pathway stays read-only otherwise: its activity is not moved on."""
     child = pathway.stay.person
     check_can_edit(actor, child)
-    check_pathway_open(pathway)
+    closed = pathway.closed_on is not None
+    if not (course_measurement and closed and _is_latest(pathway)):
+        check_pathway_open(pathway)
     inst = instrument(instrument_id)
     errors = _check_date(pathway, administered_on)
     if errors:
@@ -207,8 +213,16 @@ def do_record_administration(
             record(actor=actor, action=Action.CREATE, obj=signal, client=person, changed_fields=["status"],
                    detail=f"screening signal {inst.id}"
                    + (" (critical answer)" if administration.critical_items else ""))
-        records.do_record_progress(pathway, records.SCREENING, actor=actor)
+        if not closed:
+            records.do_record_progress(pathway, records.SCREENING, actor=actor)
     return administration
+
+
+def _is_latest(pathway: Pathway) -> bool:
+    """Is this the child's most recent pathway (no later one, open or closed)?"""
+    latest = (Pathway.objects.filter(stay__person_id=pathway.stay.person_id).order_by("-created_at", "-pk")
+              .values_list("pk", flat=True).first())
+    return latest == pathway.pk
 
 
 def check_decider(actor: Any) -> None:
