@@ -146,3 +146,111 @@ class TopicsForm(forms.Form):
 
     def topics(self) -> list[str]:
         return [self.cleaned_data.get(name) or "" for name in self.fields if name.startswith("topic_")]
+
+
+class GroupEditForm(forms.Form):
+    """Name, maximum size, meeting place, trainers and the region of an existing group."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    name = forms.CharField(label=_("Name of the group"), max_length=NAME_MAX)
+    max_children = forms.IntegerField(label=_("Maximum number of children"), min_value=1,
+                                      help_text=_("Not lower than the number of children enrolled. A higher maximum "
+                                                  "admits children from the waiting list straight away."))
+    meeting_place = forms.CharField(label=_("Meeting place"), max_length=TEXT_MAX, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text=_("Only your own organisation sees the meeting place."))
+    trainers = TrainerField(label=_("Trainers"), queryset=None, required=False,  # type: ignore[arg-type]
+                            widget=forms.CheckboxSelectMultiple)
+    region = forms.ModelChoiceField(label=_("Open to other organisations in the region"), queryset=None,  # type: ignore[arg-type]
+                                    required=False, empty_label=_("No, only for our own children"),
+                                    help_text=_("Workers of other organisations in this region can then enrol "
+                                                "their children (they do not see the meeting place)."))
+
+    def __init__(self, *args: Any, user: Any, group: Any, **kwargs: Any) -> None:
+        if not args or args[0] is None:
+            kwargs.setdefault("initial", {
+                "version": group.version, "name": group.name, "max_children": group.max_children,
+                "meeting_place": group.meeting_place, "trainers": [t.pk for t in group.trainers.all()],
+                "region": group.region_id})
+        super().__init__(*args, **kwargs)
+        membership = user.membership_or_none
+        self.fields["trainers"].queryset = User.objects.filter(
+            membership__organisation_id=membership.organisation_id, membership__role__in=CLIENT_ROLES,
+            is_active=True).order_by("last_name", "first_name", "username")
+        self.fields["region"].queryset = membership.organisation.regions.all()
+        for name in ("max_children", "meeting_place", "region"):
+            self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
+
+    def group_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {name: data.get(name) for name in ("name", "max_children", "meeting_place", "region")} | {
+            "trainers": list(data.get("trainers") or []), "expected_version": data["version"]}
+
+
+class SessionDateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    date = date_field(_("New date"))
+
+
+class InstrumentChoiceField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+def instrument_choices(respondent: str) -> list[tuple[str, str]]:
+    """The screening engine's active questionnaires of one respondent, with their age range."""
+    from veerkracht.screening.engine import definitions
+
+    choices = []
+    for instrument in sorted(definitions.registry().values(), key=lambda i: (i.min_age, i.label)):
+        if instrument.respondent == respondent and instrument.status_active:
+            ages = (f"{instrument.min_age}-{instrument.max_age}" if instrument.max_age is not None
+                    else f"{instrument.min_age}+")
+            choices.append((instrument.id, _("%(name)s (%(ages)s years)") % {"name": instrument.label, "ages": ages}))
+    return choices
+
+
+class CourseTemplateForm(forms.Form):
+    """An organisation's own course template. The numbers are checked by the service (with the limits
+    in its messages), so the form only parses them."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    name = forms.CharField(label=_("Name of the course"), max_length=NAME_MAX)
+    min_age = forms.IntegerField(label=_("Minimum age (years)"), help_text=_("From 0 to 18."))
+    max_age = forms.IntegerField(label=_("Maximum age (years)"), help_text=_("From 0 to 18."))
+    sessions = forms.IntegerField(label=_("Number of child sessions"), help_text=_("From 1 to 30."))
+    minutes = forms.IntegerField(label=_("Minutes per session"), help_text=_("From 15 to 240."))
+    max_children = forms.IntegerField(label=_("Maximum number of children"), help_text=_("From 1 to 20."))
+    parent_sessions = forms.IntegerField(label=_("Number of parent sessions"), initial=0,
+                                         help_text=_("From 0 to 30; held on the dates of the first child sessions."))
+    focus_on_violence = forms.BooleanField(label=_("Focus on domestic violence"), required=False)
+    child_instruments = InstrumentChoiceField(label=_("Questionnaires for the child"), required=False)
+    caregiver_instruments = InstrumentChoiceField(label=_("Questionnaires for the parent or caregiver"),
+                                                  required=False)
+    topics = forms.CharField(label=_("Session topics"), required=False, widget=forms.Textarea(attrs={"rows": 9}),
+                             help_text=_("One topic per line, as many lines as child sessions; or leave empty."))
+    active = forms.BooleanField(label=_("Active: offered for new groups"), required=False, initial=True)
+
+    def __init__(self, *args: Any, template: Any = None, **kwargs: Any) -> None:
+        if template is not None and (not args or args[0] is None):
+            kwargs.setdefault("initial", {
+                "version": template.version, "name": template.name, "min_age": template.min_age,
+                "max_age": template.max_age, "sessions": template.sessions, "minutes": template.minutes,
+                "max_children": template.max_children, "parent_sessions": template.parent_sessions,
+                "focus_on_violence": template.focus_on_violence, "active": template.active,
+                "child_instruments": list(template.instruments or []),
+                "caregiver_instruments": list(template.instruments or []),
+                "topics": "\n".join(str(t) for t in template.topics or [])})
+        super().__init__(*args, **kwargs)
+        self.fields["child_instruments"].choices = instrument_choices("child")
+        self.fields["caregiver_instruments"].choices = instrument_choices("caregiver")
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {name: data.get(name) for name in ("name", "min_age", "max_age", "sessions", "minutes",
+                                                  "max_children", "parent_sessions", "focus_on_violence",
+                                                  "active")} | {
+            "instruments": list(data.get("child_instruments") or []) + list(data.get("caregiver_instruments") or []),
+            "topics": (data.get("topics") or "").splitlines()}

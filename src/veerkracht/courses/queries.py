@@ -130,3 +130,28 @@ def children_to_enrol(user: Any) -> QuerySet[Person]:
         return Person.objects.none()
     return (visible_persons(user).filter(kind=PersonKind.CHILD, organisation_id=organisation_id)
             .order_by("first_name", "last_name"))
+
+
+def course_overview(user: Any) -> tuple[list[CourseTemplate], list[CourseTemplate]]:
+    """The "Courses" page: the shipped templates (each with ``own_version``: the organisation's own copy
+    with its topics, or None) and the organisation's own templates, active and inactive, each with
+    ``group_count``. Two queries."""
+    organisation_id = _organisation_id(user, EDITING_ROLES)
+    if organisation_id is None:
+        return [], []
+    own = list(CourseTemplate.objects.filter(organisation_id=organisation_id)
+               .annotate(group_count=Count("groups", filter=Q(groups__organisation_id=organisation_id)))
+               .order_by("-active", "name"))
+    by_code = {t.code: t for t in own}
+    shipped = list(CourseTemplate.objects.filter(organisation__isnull=True).order_by("name"))
+    for template in shipped:
+        template.own_version = by_code.get(template.code)
+    return shipped, own
+
+
+def get_own_template(user: Any, pk: Any) -> CourseTemplate:
+    """A template of the user's own organisation; a shipped one or another organisation's is 404."""
+    organisation_id = _organisation_id(user, EDITING_ROLES)
+    if organisation_id is None:
+        return get_object_or_404(CourseTemplate.objects.none(), pk=pk)
+    return get_object_or_404(CourseTemplate.objects.filter(organisation_id=organisation_id), pk=pk)

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from veerkracht.audit.models import Action
@@ -103,6 +106,8 @@ def do_create_group(
     organisation = membership.organisation
     if template.organisation_id not in (None, organisation.pk):
         raise PermissionDenied
+    if not template.active:
+        raise ValidationError(_("This course is no longer offered: choose another course."), code="inactive")
     name = " ".join(str(name or "").split())
     meeting_place = str(meeting_place or "").strip()
     trainers = list(trainers or [])
@@ -285,6 +290,7 @@ def do_drop_out(enrolment: Enrolment, *, reason: str, on: datetime.date | None, 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        Group.objects.select_for_update().filter(pk=group.pk).first()  # the places are counted under this lock
         current = Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
         if current is None or current.version != expected_version:
             raise ConcurrentEditError(current)
@@ -295,8 +301,183 @@ def do_drop_out(enrolment: Enrolment, *, reason: str, on: datetime.date | None, 
             version=current.version + 1, updated_at=timezone.now())
         record(actor=actor, action=Action.UPDATE, obj=current, client=current.child,
                changed_fields=["status", "dropout_reason", "dropped_out_on"], detail=f"course dropout: {reason}")
+        promotion = (promote_from_waiting_list(group, actor=actor) if current.status == EnrolmentStatus.ENROLLED
+                     else Promotion())
+    current.refresh_from_db()
+    current.promotion = promotion  # type: ignore[attr-defined]
+    return current
+
+
+# -- promotion from the waiting list ----------------------------------------------------------------
+@dataclass
+class Promotion:
+    """What happened to the waiting list when places freed: the children admitted, and those skipped
+    because their age or consent no longer fits (they stay on the waiting list), each with the reason."""
+
+    admitted: list[Enrolment] = field(default_factory=list)
+    skipped: list[tuple[Enrolment, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.admitted or self.skipped)
+
+
+def _no_longer_fits(enrolment: Enrolment, group: Group) -> str:
+    """Why a waiting child can no longer be admitted ("" when it still fits): the same checks as enrolment."""
+    child, template = enrolment.child, group.template
+    age = age_on(child.birth_date, group.start_date)
+    if age is None or not template.min_age <= age <= template.max_age:
+        return _("its age no longer fits the course")
+    if _consent_missing(child):
+        return _("the consent for the help plan is no longer complete")
+    return ""
+
+
+def promote_from_waiting_list(group: Group, *, actor: Any) -> Promotion:
+    """Admit the longest-waiting children while the group has free places (children of other
+    organisations too), each audited under the child. Call it inside the transaction that freed the
+    place, with the group's row locked (select_for_update)."""
+    promotion = Promotion()
+    current = Group.objects.select_related("template").filter(pk=group.pk).first()
+    if current is None or current.status == GroupStatus.COMPLETED:
+        return promotion
+    free = current.max_children - Enrolment.objects.filter(group=current, status=EnrolmentStatus.ENROLLED).count()
+    if free <= 0:
+        return promotion
+    waiting = Enrolment.objects.filter(group=current, status=EnrolmentStatus.WAITING).select_related("child") \
+        .order_by("created_at", "pk")
+    for enrolment in waiting:
+        if free <= 0:
+            break
+        reason = _no_longer_fits(enrolment, current)
+        if reason:
+            promotion.skipped.append((enrolment, reason))
+            continue
+        Enrolment.objects.filter(pk=enrolment.pk).update(status=EnrolmentStatus.ENROLLED,
+                                                         version=enrolment.version + 1, updated_at=timezone.now())
+        enrolment.status, enrolment.version = EnrolmentStatus.ENROLLED, enrolment.version + 1
+        record(actor=actor, action=Action.UPDATE, obj=enrolment, client=enrolment.child, changed_fields=["status"],
+               detail="course enrolment: admitted from the waiting list automatically (a place freed)")
+        promotion.admitted.append(enrolment)
+        free -= 1
+    return promotion
+
+
+# -- editing a group ----------------------------------------------------------------------------------
+def do_update_group(group: Group, *, name: str, max_children: int | None, meeting_place: str,
+                    trainers: list[Any], region: Any, expected_version: int, actor: Any) -> Group:
+    """Change name, maximum size, meeting place, trainers and whether the group is open to the region.
+    Raising the maximum admits children from the waiting list in the same transaction (the returned
+    group's ``promotion`` says who)."""
+    check_can_manage(actor, group)
+    organisation = group.organisation
+    name = " ".join(str(name or "").split())
+    meeting_place = str(meeting_place or "").strip().replace("\r\n", "\n")
+    trainers = list(trainers or [])
+    errors = []
+    if not name:
+        errors.append(ValidationError(_("Fill in a name for the group."), code="name"))
+    elif len(name) > NAME_MAX:
+        errors.append(ValidationError(_("The name is too long."), code="name"))
+    if max_children is None or max_children < 1:
+        errors.append(ValidationError(_("Fill in the maximum number of children (at least 1)."), code="max_children"))
+    if len(meeting_place) > TEXT_MAX:
+        errors.append(ValidationError(_("The text is too long."), code="meeting_place"))
+    if any(getattr(_membership(t), "organisation_id", None) != organisation.pk for t in trainers):
+        errors.append(ValidationError(_("Trainers must work at your own organisation."), code="trainers"))
+    if region is not None and not organisation.regions.filter(pk=region.pk).exists():
+        errors.append(ValidationError(_("Your organisation does not serve this region."), code="region"))
+    if errors:
+        raise ValidationError(errors)
+    assert max_children is not None
+    with transaction.atomic():
+        current = Group.objects.select_for_update().select_related("template").filter(pk=group.pk).first()
+        if current is None or current.version != expected_version:
+            raise ConcurrentEditError(current)
+        _check_open(current)
+        if max_children > max(current.template.max_children, current.max_children):
+            raise ValidationError(_("The group can have at most %(max)s children (the maximum of the course).") % {
+                "max": max(current.template.max_children, current.max_children)}, code="max_children")
+        enrolled = Enrolment.objects.filter(group=current, status=EnrolmentStatus.ENROLLED).count()
+        if max_children < enrolled:
+            raise ValidationError(
+                _("%(count)s children are enrolled, so the maximum cannot be lower than %(count)s.") % {
+                    "count": enrolled}, code="max_children")
+        before = {"name": current.name, "max_children": current.max_children, "meeting_place": current.meeting_place,
+                  "region": current.region_id, "trainers": set(current.trainers.values_list("pk", flat=True))}
+        after = {"name": name, "max_children": max_children, "meeting_place": meeting_place,
+                 "region": region.pk if region is not None else None, "trainers": {t.pk for t in trainers}}
+        changed = [key for key in before if before[key] != after[key]]
+        current.name, current.max_children, current.meeting_place, current.region = (
+            name, max_children, meeting_place, region)
+        current.version += 1
+        current.save(update_fields=["name", "max_children", "meeting_place", "region", "version", "updated_at"])
+        if "trainers" in changed:
+            current.trainers.set(trainers)
+        record(actor=actor, action=Action.UPDATE, obj=current, changed_fields=changed or ["version"],
+               detail="course group edited")
+        promotion = (promote_from_waiting_list(current, actor=actor) if max_children > before["max_children"]
+                     else Promotion())
+    current.promotion = promotion  # type: ignore[attr-defined]
+    return current
+
+
+def do_move_session(session: Session, *, date: datetime.date | None, expected_version: int, actor: Any) -> Session:
+    """Move one session to another date. A planned session stays between the sessions before and after it
+    (of the same kind) and before its make-up sessions; a session with recorded attendance keeps its date.
+    The group's start date follows its first session, and planned measurements that were not entered get
+    their new due dates in the same transaction."""
+    group = session.group
+    check_can_manage(actor, group)
+    if date is None:
+        raise ValidationError(_("Fill in the date."), code="date")
+    with transaction.atomic():
+        locked = Group.objects.select_for_update().filter(pk=group.pk).first()
+        current = Session.objects.select_for_update().select_related("makeup_for").filter(pk=session.pk).first()
+        if locked is None or current is None or current.version != expected_version:
+            raise ConcurrentEditError(current)
+        _check_open(locked)
+        if current.attendances.exists():
+            raise ValidationError(_("The attendance of this session has been recorded, so its date can no longer "
+                                    "be moved."), code="date")
+        _check_session_order(current, date)
+        old = current.date
+        Session.objects.filter(pk=current.pk).update(date=date, version=current.version + 1,
+                                                     updated_at=timezone.now())
+        record(actor=actor, action=Action.UPDATE, obj=current, changed_fields=["date"],
+               detail=f"course session moved: {current.kind} {current.number}, {(date - old).days:+d} days")
+        first = (Session.objects.filter(group=locked, is_makeup=False).order_by("date").values_list("date", flat=True)
+                 .first())
+        if first is not None and first != locked.start_date:
+            Group.objects.filter(pk=locked.pk).update(start_date=first, updated_at=timezone.now())
+            locked.start_date = first
+        from .models import Measurement
+
+        if Measurement.objects.filter(enrolment__group=locked).exists():
+            from .measurements import do_plan_measurements
+
+            do_plan_measurements(locked, actor=actor)
     current.refresh_from_db()
     return current
+
+
+def _check_session_order(session: Session, date: datetime.date) -> None:
+    if session.is_makeup:
+        if session.makeup_for is not None and date < session.makeup_for.date:
+            raise ValidationError(_("A make-up session cannot be before the session it makes up for."), code="date")
+        return
+    siblings = Session.objects.filter(group_id=session.group_id, kind=session.kind, is_makeup=False)
+    before = siblings.filter(number__lt=session.number).order_by("-number").first()
+    after = siblings.filter(number__gt=session.number).order_by("number").first()
+    if before is not None and date <= before.date:
+        raise ValidationError(_("Session %(number)s must stay after session %(other)s (%(date)s).") % {
+            "number": session.number, "other": before.number, "date": before.date.strftime("%d-%m-%Y")}, code="date")
+    if after is not None and date >= after.date:
+        raise ValidationError(_("Session %(number)s must stay before session %(other)s (%(date)s).") % {
+            "number": session.number, "other": after.number, "date": after.date.strftime("%d-%m-%Y")}, code="date")
+    makeup = session.makeups.order_by("date").first()
+    if makeup is not None and date > makeup.date:
+        raise ValidationError(_("A make-up session for this session is on %(date)s: the session cannot move after "
+                                "it.") % {"date": makeup.date.strftime("%d-%m-%Y")}, code="date")
 
 
 # -- attendance -------------------------------------------------------------------------------------
@@ -421,3 +602,166 @@ def do_save_topics(template: CourseTemplate, *, topics: list[str], expected_vers
 def log_enrolment_read(enrolment: Enrolment, *, actor: Any) -> None:
     """A child's course data was read (attendance of one enrolment): logged under the child."""
     record(actor=actor, action=Action.READ, obj=enrolment, client=enrolment.child, detail="course enrolment")
+
+
+# -- the organisation's own course templates --------------------------------------------------------
+AGE_RANGE = (0, 18)
+SESSIONS_RANGE = (1, 30)
+PARENT_SESSIONS_RANGE = (0, 30)
+MINUTES_RANGE = (15, 240)
+CHILDREN_RANGE = (1, 20)
+CODE_MAX = 40
+# the respondents whose questionnaires a course measures with (the screening engine's definitions)
+INSTRUMENT_RESPONDENTS = ("child", "caregiver")
+OWN_TEMPLATE_FIELDS = ("name", "min_age", "max_age", "sessions", "minutes", "max_children", "parent_sessions",
+                       "focus_on_violence", "instruments", "topics", "active")
+
+
+def can_edit_templates(actor: Any) -> bool:
+    membership = _membership(actor)
+    return bool(membership is not None and membership.role in EDITING_ROLES and membership.organisation_id)
+
+
+def _number(values: dict[str, Any], name: str) -> int | None:
+    value = values.get(name)
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def clean_template_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The values of an own course template, checked and normalised; a ValidationError lists every
+    fault, each with the field's name as its code."""
+    from veerkracht.screening.engine import definitions
+
+    name = " ".join(str(values.get("name") or "").split())
+    numbers = {key: _number(values, key) for key in ("min_age", "max_age", "sessions", "minutes", "max_children",
+                                                     "parent_sessions")}
+    topics = [" ".join(str(t or "").split()) for t in values.get("topics") or []]
+    while topics and not topics[-1]:
+        topics.pop()
+    instruments = list(dict.fromkeys(str(i) for i in values.get("instruments") or []))
+    errors = []
+
+    def outside(key: str, bounds: tuple[int, int]) -> bool:
+        number = numbers[key]
+        return number is None or not bounds[0] <= number <= bounds[1]
+
+    if not name:
+        errors.append(ValidationError(_("Fill in a name for the course."), code="name"))
+    elif len(name) > NAME_MAX:
+        errors.append(ValidationError(_("The name is too long."), code="name"))
+    ages_ok = True
+    for key in ("min_age", "max_age"):
+        if outside(key, AGE_RANGE):
+            ages_ok = False
+            errors.append(ValidationError(_("Fill in an age from %(min)s to %(max)s years.") % {
+                "min": AGE_RANGE[0], "max": AGE_RANGE[1]}, code=key))
+    if ages_ok and numbers["min_age"] > numbers["max_age"]:  # type: ignore[operator]
+        ages_ok = False
+        errors.append(ValidationError(_("The minimum age cannot be above the maximum age."), code="max_age"))
+    if outside("sessions", SESSIONS_RANGE):
+        errors.append(ValidationError(_("The number of child sessions must be from %(min)s to %(max)s.") % {
+            "min": SESSIONS_RANGE[0], "max": SESSIONS_RANGE[1]}, code="sessions"))
+    if outside("parent_sessions", PARENT_SESSIONS_RANGE):
+        errors.append(ValidationError(_("The number of parent sessions must be from %(min)s to %(max)s.") % {
+            "min": PARENT_SESSIONS_RANGE[0], "max": PARENT_SESSIONS_RANGE[1]}, code="parent_sessions"))
+    if outside("minutes", MINUTES_RANGE):
+        errors.append(ValidationError(_("The minutes per session must be from %(min)s to %(max)s.") % {
+            "min": MINUTES_RANGE[0], "max": MINUTES_RANGE[1]}, code="minutes"))
+    if outside("max_children", CHILDREN_RANGE):
+        errors.append(ValidationError(_("The maximum number of children must be from %(min)s to %(max)s.") % {
+            "min": CHILDREN_RANGE[0], "max": CHILDREN_RANGE[1]}, code="max_children"))
+    if topics:
+        sessions = numbers["sessions"]
+        if sessions is not None and len(topics) != sessions:
+            errors.append(ValidationError(
+                _("Fill in one topic per child session (%(count)s), or none at all; you filled in %(given)s.") % {
+                    "count": sessions, "given": len(topics)}, code="topics"))
+        elif not all(topics):
+            errors.append(ValidationError(_("A topic is empty: fill in one topic per line."), code="topics"))
+        if any(len(t) > TOPIC_MAX for t in topics):
+            errors.append(ValidationError(_("A topic can be at most %(max)s characters.") % {"max": TOPIC_MAX},
+                                          code="topics"))
+    registry = definitions.registry()
+    for instrument_id in instruments:
+        instrument = registry.get(instrument_id)
+        if instrument is None or instrument.respondent not in INSTRUMENT_RESPONDENTS:
+            errors.append(ValidationError(_("Unknown questionnaire for a course: %(id)s.") % {"id": instrument_id},
+                                          code="instruments"))
+        elif ages_ok and (instrument.min_age > numbers["max_age"]  # type: ignore[operator]
+                          or (instrument.max_age is not None and instrument.max_age < numbers["min_age"])):
+            errors.append(ValidationError(
+                _("%(name)s is for ages %(min)s to %(max)s and does not fit the ages of the course.") % {
+                    "name": instrument.label, "min": instrument.min_age,
+                    "max": instrument.max_age if instrument.max_age is not None else "+"}, code="instruments"))
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, **numbers, "focus_on_violence": bool(values.get("focus_on_violence")),
+            "instruments": instruments, "topics": topics, "active": bool(values.get("active", True))}
+
+
+def _check_name_free(organisation_id: int, name: str, exclude: int | None = None) -> None:
+    if CourseTemplate.objects.filter(organisation_id=organisation_id, name__iexact=name).exclude(pk=exclude).exists():
+        raise ValidationError(_("Your organisation already has a course with this name."), code="name")
+
+
+def _derived_code(organisation_id: int, name: str) -> str:
+    """A code from the name, unique among the shipped templates and the organisation's own (a shipped
+    code is never taken: an own template with it would replace the shipped course in the lists)."""
+    base = (slugify(name)[:CODE_MAX - 4].strip("-") or "cursus")
+    taken = set(CourseTemplate.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
+                .values_list("code", flat=True))
+    code, number = base, 2
+    while code in taken:
+        code, number = f"{base}-{number}", number + 1
+    return code
+
+
+def do_create_course_template(*, values: dict[str, Any], actor: Any) -> CourseTemplate:
+    """A new course template of the actor's own organisation (never shared with other organisations)."""
+    from veerkracht.organisations.models import Organisation
+
+    if not can_edit_templates(actor):
+        raise PermissionDenied
+    organisation_id = _membership(actor).organisation_id
+    data = clean_template_values(values)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation_id).first()  # one code at a time
+        _check_name_free(organisation_id, data["name"])
+        template = CourseTemplate.objects.create(organisation_id=organisation_id,
+                                                 code=_derived_code(organisation_id, data["name"]), **data)
+        record(actor=actor, action=Action.CREATE, obj=template,
+               changed_fields=[key for key in OWN_TEMPLATE_FIELDS if data[key] not in ("", [], None)],
+               detail=f"own course template: {template.code}")
+    return template
+
+
+def do_update_course_template(template: CourseTemplate, *, values: dict[str, Any], expected_version: int,
+                              actor: Any) -> CourseTemplate:
+    """Change an own course template (a shipped one is never changed). Once groups use it, its number of
+    child sessions stays; it can still be deactivated, so it is no longer offered for new groups."""
+    if not can_edit_templates(actor) or template.organisation_id != _membership(actor).organisation_id:
+        raise PermissionDenied
+    data = clean_template_values(values)
+    with transaction.atomic():
+        current = CourseTemplate.objects.select_for_update().filter(pk=template.pk).first()
+        if current is None or current.version != expected_version:
+            raise ConcurrentEditError(current)
+        _check_name_free(current.organisation_id, data["name"], exclude=current.pk)
+        if data["sessions"] != current.sessions and current.groups.exists():
+            raise ValidationError(
+                _("Groups use this course, so its number of child sessions (%(count)s) can no longer change. "
+                  "Make a new course instead; you can deactivate this one.") % {"count": current.sessions},
+                code="sessions")
+        changed = [key for key in OWN_TEMPLATE_FIELDS if getattr(current, key) != data[key]]
+        for key in OWN_TEMPLATE_FIELDS:
+            setattr(current, key, data[key])
+        current.version += 1
+        current.save(update_fields=[*OWN_TEMPLATE_FIELDS, "version", "updated_at"])
+        record(actor=actor, action=Action.UPDATE, obj=current, changed_fields=changed or ["version"],
+               detail=f"own course template: {current.code}")
+    return current

@@ -14,6 +14,11 @@ urlpatterns: list = [
     path("bijeenkomst/<int:pk>/", views.session, name="session"),
     path("aanmelding/<int:pk>/", views.enrolment, name="enrolment"),
     path("cursus/<int:pk>/onderwerpen/", views.topics, name="topics"),
+    path("<int:pk>/wijzigen/", views.edit, name="edit"),
+    path("bijeenkomst/<int:pk>/datum/", views.move_session, name="move_session"),
+    path("cursussen/", views.course_overview, name="courses"),
+    path("cursussen/nieuw/", views.template_create, name="template_create"),
+    path("cursus/<int:pk>/wijzigen/", views.template_edit, name="template_edit"),
 ]
 
 # The effect report and measurements, and further areas, each in their own module.

@@ -21,8 +21,19 @@ from veerkracht.pathway.services import EDITING_ROLES
 from veerkracht.pathway.view_helpers import add_form_errors, int_or_none
 
 from . import queries, services
-from .forms import AttendanceForm, DropoutForm, EnrolForm, GroupForm, GroupStatusForm, MakeupForm, TopicsForm
-from .models import EnrolmentStatus, GroupStatus, SessionKind
+from .forms import (
+    AttendanceForm,
+    CourseTemplateForm,
+    DropoutForm,
+    EnrolForm,
+    GroupEditForm,
+    GroupForm,
+    GroupStatusForm,
+    MakeupForm,
+    SessionDateForm,
+    TopicsForm,
+)
+from .models import EnrolmentStatus, Group, GroupStatus, SessionKind
 
 
 @require_http_methods(["GET"])
@@ -195,9 +206,12 @@ def enrolment(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("courses:enrolment", pk=current.pk)
             form = DropoutForm(request.POST)
             if form.is_valid():
-                services.do_drop_out(current, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"],
-                                     expected_version=form.cleaned_data["version"], actor=request.user)
+                ended = services.do_drop_out(current, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"],
+                                             expected_version=form.cleaned_data["version"], actor=request.user)
                 messages.success(request, _("The dropout has been saved."))
+                if may_manage and ended.promotion:
+                    report_promotion(request, group, ended.promotion)
+                    return redirect("courses:detail", pk=group.pk)
                 return redirect("courses:enrolment", pk=current.pk)
         except ConcurrentEditError as exc:
             current = queries.get_enrolment(request.user, pk)
@@ -245,3 +259,151 @@ def topics(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("courses:topics", pk=own.pk)
     return render(request, "courses/topics.html", {"template": template, "form": form,
                                                    "errors": _error_items(form)})
+
+
+# -- promotion from the waiting list, editing a group and moving a session ------------------------------
+def report_promotion(request: HttpRequest, group: Group, promotion: services.Promotion) -> None:
+    """Say who was admitted from the waiting list (or skipped, and why) - by first name, and only to the
+    group's own organisation."""
+    if getattr(request.user.membership_or_none, "organisation_id", None) != group.organisation_id:
+        return
+    for enrolment in promotion.admitted:
+        messages.success(request, _("A place became free: %(name)s has been admitted from the waiting list.") % {
+            "name": enrolment.child.first_name})
+    for enrolment, reason in promotion.skipped:
+        messages.warning(request, _("%(name)s was not admitted from the waiting list: %(reason)s. The child stays "
+                                    "on the waiting list.") % {"name": enrolment.child.first_name, "reason": reason})
+
+
+def _errors_on_fields(form: Any, exc: ValidationError, aliases: dict[str, str | None] | None = None) -> None:
+    """A service's refusal on the form: at the field its code names (so the summary links to it), else on
+    top. The user's input stays in the form."""
+    aliases = aliases or {}
+    for error in exc.error_list:
+        name = aliases.get(str(error.code), error.code)
+        form.add_error(name if name in form.fields else None, error.messages[0])
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITING_ROLES)
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an existing group: name, maximum size, meeting place, trainers, open to the region."""
+    group = queries.get_group(request.user, pk)
+    if not services.can_manage_group(request.user, group):
+        raise PermissionDenied
+    is_open = group.status != GroupStatus.COMPLETED
+    form = GroupEditForm(None, user=request.user, group=group)
+    if request.method == "POST" and is_open:
+        form = GroupEditForm(request.POST, user=request.user, group=group)
+        if form.is_valid():
+            try:
+                saved = services.do_update_group(group, actor=request.user, **form.group_fields())
+            except ConcurrentEditError as exc:
+                group = queries.get_group(request.user, pk)
+                post = request.POST.copy()
+                post["version"] = str(group.version)
+                form = GroupEditForm(post, user=request.user, group=group)
+                form.is_valid()
+                form.add_error(None, str(exc.message))
+            except ValidationError as exc:
+                _errors_on_fields(form, exc)
+            else:
+                messages.success(request, _("The group has been saved."))
+                report_promotion(request, saved, saved.promotion)
+                return redirect("courses:detail", pk=group.pk)
+    elif request.method == "GET":
+        services.log_group_read(group, actor=request.user, what="course group edit form")
+    return render(request, "courses/edit.html", {"group": group, "form": form, "errors": _error_items(form),
+                                                 "is_open": is_open})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITING_ROLES)
+def move_session(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move one session to another date (planned measurements follow)."""
+    current = queries.get_session(request.user, pk)
+    group = current.group
+    if not services.can_manage_group(request.user, group):
+        raise PermissionDenied
+    is_open = group.status != GroupStatus.COMPLETED
+    form = SessionDateForm(initial={"version": current.version, "date": current.date})
+    if request.method == "POST" and is_open:
+        form = SessionDateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.do_move_session(current, date=form.cleaned_data["date"], actor=request.user,
+                                         expected_version=form.cleaned_data["version"])
+            except ConcurrentEditError as exc:
+                current = queries.get_session(request.user, pk)
+                post = request.POST.copy()
+                post["version"] = str(current.version)
+                form = SessionDateForm(post)
+                form.is_valid()
+                form.add_error(None, str(exc.message))
+            except ValidationError as exc:
+                _errors_on_fields(form, exc)
+            else:
+                messages.success(request, _("The session has been moved."))
+                return redirect("courses:detail", pk=group.pk)
+    return render(request, "courses/session_date.html", {
+        "group": group, "session": current, "form": form, "errors": _error_items(form), "is_open": is_open,
+        "has_attendance": current.attendances.exists()})
+
+
+# -- the organisation's own course templates --------------------------------------------------------
+TEMPLATE_ERROR_FIELDS: dict[str, str | None] = {"instruments": None}
+
+
+@require_http_methods(["GET"])
+@role_required(*EDITING_ROLES)
+def course_overview(request: HttpRequest) -> HttpResponse:
+    """The shipped courses and the organisation's own, with links to edit them or keep own topics."""
+    shipped, own = queries.course_overview(request.user)
+    return render(request, "courses/courses.html", {"shipped": shipped, "own": own})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITING_ROLES)
+def template_create(request: HttpRequest) -> HttpResponse:
+    form = CourseTemplateForm(request.POST or None, initial={"active": True, "parent_sessions": 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.do_create_course_template(values=form.values(), actor=request.user)
+        except ValidationError as exc:
+            _errors_on_fields(form, exc, TEMPLATE_ERROR_FIELDS)
+        else:
+            messages.success(request, _("The course %(name)s has been saved for your organisation.") % {
+                "name": template.name})
+            return redirect("courses:courses")
+    return render(request, "courses/template_form.html", {"form": form, "errors": _error_items(form),
+                                                          "template": None})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITING_ROLES)
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    template = queries.get_own_template(request.user, pk)
+    form = CourseTemplateForm(None, template=template)
+    if request.method == "POST":
+        form = CourseTemplateForm(request.POST, template=template)
+        if form.is_valid():
+            try:
+                saved = services.do_update_course_template(
+                    template, values=form.values(), expected_version=form.cleaned_data.get("version") or 0,
+                    actor=request.user)
+            except ConcurrentEditError as exc:
+                template = queries.get_own_template(request.user, pk)
+                post = request.POST.copy()
+                post["version"] = str(template.version)
+                form = CourseTemplateForm(post, template=template)
+                form.is_valid()
+                form.add_error(None, str(exc.message))
+            except ValidationError as exc:
+                _errors_on_fields(form, exc, TEMPLATE_ERROR_FIELDS)
+            else:
+                messages.success(request, _("The course %(name)s has been saved for your organisation.") % {
+                    "name": saved.name})
+                return redirect("courses:courses")
+    return render(request, "courses/template_form.html", {
+        "form": form, "errors": _error_items(form), "template": template,
+        "group_count": template.groups.count()})

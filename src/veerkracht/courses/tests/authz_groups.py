@@ -16,9 +16,17 @@ MATRIX: dict[str, dict[str, str]] = {
     "courses:enrolment": protected(PATHWAY_EDITORS, object_page=True),
     # a shipped course: every organisation may keep its own topics for it
     "courses:topics": protected(PATHWAY_EDITORS | {"other_organisation"}, object_page=False),
+    "courses:edit": protected(PATHWAY_EDITORS, object_page=True),
+    "courses:move_session": protected(PATHWAY_EDITORS, object_page=True),
+    # the course overview and a new own course: every organisation has its own
+    "courses:courses": protected(PATHWAY_EDITORS | {"other_organisation"}, object_page=False),
+    "courses:template_create": protected(PATHWAY_EDITORS | {"other_organisation"}, object_page=False),
+    # an own course of organisation A: 404 for organisation B
+    "courses:template_edit": protected(PATHWAY_EDITORS, object_page=True),
 }
 WRITE_URLS: list[str] = ["courses:create", "courses:status", "courses:enrol", "courses:makeup", "courses:session",
-                         "courses:enrolment", "courses:topics"]
+                         "courses:enrolment", "courses:topics", "courses:edit", "courses:move_session",
+                         "courses:template_create", "courses:template_edit"]
 
 
 def objects(base, found):  # type: ignore[no-untyped-def]
@@ -26,7 +34,7 @@ def objects(base, found):  # type: ignore[no-untyped-def]
 
     from veerkracht.accounts.roles import Role
     from veerkracht.courses.models import CourseTemplate, Enrolment, SessionKind
-    from veerkracht.courses.services import do_create_group
+    from veerkracht.courses.services import do_create_course_template, do_create_group
 
     actor = base["users"][Role.MENTOR]
     template = CourseTemplate.objects.get(code="en-nu-ik", organisation=None)
@@ -35,5 +43,9 @@ def objects(base, found):  # type: ignore[no-untyped-def]
     # consent is not part of this test: the enrolment is written directly
     enrolment = Enrolment.objects.create(group=group, child=base["child"], referred_by=actor)
     session = group.sessions.get(kind=SessionKind.CHILD, number=1)
-    return {"courses:detail": group, "courses:status": group, "courses:enrol": group, "courses:makeup": group,
+    own = do_create_course_template(actor=actor, values={
+        "name": "Eigen cursus", "min_age": 6, "max_age": 12, "sessions": 6, "minutes": 90, "max_children": 8,
+        "parent_sessions": 0, "focus_on_violence": True, "instruments": [], "topics": [], "active": True})
+    return {"courses:edit": group, "courses:move_session": session, "courses:template_edit": own,
+            "courses:detail": group, "courses:status": group, "courses:enrol": group, "courses:makeup": group,
             "courses:session": session, "courses:enrolment": enrolment, "courses:topics": template}

@@ -167,8 +167,11 @@ def test_dropout_with_reason_and_a_place_for_the_waiting_list(en_nu_ik, worker, 
         services.do_drop_out(first, reason="", on=TODAY(), expected_version=first.version, actor=worker)
     first = services.do_drop_out(first, reason="too_heavy", on=TODAY(), expected_version=first.version, actor=worker)
     assert first.status == EnrolmentStatus.DROPPED_OUT and first.dropout_reason == "too_heavy"
-    waiting = services.do_admit_from_waiting_list(waiting, expected_version=waiting.version, actor=worker)
-    assert waiting.status == EnrolmentStatus.ENROLLED
+    # the freed place goes to the waiting child in the same transaction (test_group_edit.py has the details)
+    waiting.refresh_from_db()
+    assert waiting.status == EnrolmentStatus.ENROLLED and [e.pk for e in first.promotion.admitted] == [waiting.pk]
+    with pytest.raises(ValidationError):
+        services.do_admit_from_waiting_list(waiting, expected_version=waiting.version, actor=worker)
 
 
 def test_a_makeup_session_for_a_missed_session(en_nu_ik, worker, make_child):
