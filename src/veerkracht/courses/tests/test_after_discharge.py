@@ -253,3 +253,12 @@ def test_worklist_queries_do_not_grow_with_discharged_children(setup, course, or
     with django_assert_max_num_queries(count):
         client.get(url)
 
+
+
+def test_a_clinical_result_after_discharge_tells_the_worker_whom_to_involve(setup, worker, client_for):
+    _child, _pathway, t2, _leader = setup
+    response = client_for(worker).post(reverse("courses:measurement_enter", args=[t2.pk]),
+                                       _post(cats_answers(40), TODAY()), follow=True)
+    t2.refresh_from_db()
+    assert t2.administration.clinical
+    assert "the child has left the shelter: discuss with the gedragswetenschapper" in response.content.decode()
