@@ -359,7 +359,25 @@ def promote_from_waiting_list(group: Group, *, actor: Any) -> Promotion:
                detail="course enrolment: admitted from the waiting list automatically (a place freed)")
         promotion.admitted.append(enrolment)
         free -= 1
+    if promotion.admitted:
+        _plan_like_the_group(current, promotion.admitted, actor=actor)
     return promotion
+
+
+def _plan_like_the_group(group: Group, enrolments: list[Enrolment], *, actor: Any) -> None:
+    """When the group's measurements have been planned, a child admitted later gets its own T0/T1/T2 too."""
+    from .measurements import due_dates, instruments_for
+    from .models import Measurement
+
+    if not Measurement.objects.filter(enrolment__group=group).exists():
+        return
+    dates = due_dates(group)
+    rows = [Measurement(enrolment=enrolment, timepoint=timepoint, instrument_id=instrument_id, due_on=due_on)
+            for enrolment in enrolments for timepoint, due_on in dates.items()
+            for instrument_id in instruments_for(group, enrolment.child, due_on)]
+    Measurement.objects.bulk_create(rows, ignore_conflicts=True)
+    record(actor=actor, action=Action.CREATE, obj=group, changed_fields=["measurements"],
+           detail=f"course measurements planned for children admitted from the waiting list: {len(rows)}")
 
 
 # -- editing a group ----------------------------------------------------------------------------------
@@ -390,7 +408,7 @@ def do_update_group(group: Group, *, name: str, max_children: int | None, meetin
         raise ValidationError(errors)
     assert max_children is not None
     with transaction.atomic():
-        current = Group.objects.select_for_update().select_related("template").filter(pk=group.pk).first()
+        current = Group.objects.select_for_update(of=("self",)).select_related("template").filter(pk=group.pk).first()
         if current is None or current.version != expected_version:
             raise ConcurrentEditError(current)
         _check_open(current)
@@ -432,7 +450,7 @@ def do_move_session(session: Session, *, date: datetime.date | None, expected_ve
         raise ValidationError(_("Fill in the date."), code="date")
     with transaction.atomic():
         locked = Group.objects.select_for_update().filter(pk=group.pk).first()
-        current = Session.objects.select_for_update().select_related("makeup_for").filter(pk=session.pk).first()
+        current = Session.objects.select_for_update().filter(pk=session.pk).first()
         if locked is None or current is None or current.version != expected_version:
             raise ConcurrentEditError(current)
         _check_open(locked)

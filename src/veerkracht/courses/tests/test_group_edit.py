@@ -242,6 +242,18 @@ def test_a_dropout_admits_the_longest_waiting_child_and_the_group_page_says_so(s
                                      changed_fields=["status"]).exists()
 
 
+def test_a_child_admitted_after_the_measurements_were_planned_gets_its_own(en_nu_ik, worker, make_child):
+    group = new_group(en_nu_ik, worker, max_children=1)
+    first = services.do_enrol(group, child=make_child(age=9), actor=worker)
+    waiting = services.do_enrol(group, child=make_child(age=9), actor=worker)
+    measurements.do_plan_measurements(group, actor=worker)
+    planned = set(Measurement.objects.filter(enrolment=first).values_list("timepoint", "instrument_id", "due_on"))
+    assert planned and not Measurement.objects.filter(enrolment=waiting).exists()
+    services.do_drop_out(first, reason="left", on=TODAY(), expected_version=first.version, actor=worker)
+    assert set(Measurement.objects.filter(enrolment=waiting).values_list("timepoint", "instrument_id", "due_on")) \
+        == planned
+
+
 def test_raising_the_maximum_admits_from_the_waiting_list_and_skips_a_child_that_no_longer_fits(
         storm, worker, make_child, client_for):
     group = new_group(storm, worker, max_children=1, start_date=TODAY())
