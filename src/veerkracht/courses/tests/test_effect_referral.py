@@ -269,3 +269,21 @@ def test_queries_do_not_grow_with_children_above_the_cut_off(course, org_a, make
     assert len(_not_audit(five.captured_queries)) == len(_not_audit(one.captured_queries))
     # the four more log rows: savepoint, last hash, insert, release (and the lock on PostgreSQL) each
     assert len(five.captured_queries) - len(one.captured_queries) <= 4 * 5
+
+
+def test_a_child_outside_the_workers_teams_is_not_referred_by_that_worker(course, org_a, make_child, client_for,
+                                                                           staff):
+    group = make_group(course, org_a)
+    child = make_child(first_name="Noor", last_name="Jansen")
+    t1 = t1_of(measured(group, child, {"T0": 30, "T1": 26}))
+    org_a.restrict_to_teams = True
+    org_a.save(update_fields=["restrict_to_teams"])
+    worker_user = staff(Role.KINDERWERKER, org_a, username="kw_refer_team")  # no team, not the child's worker
+    worker = client_for(worker_user)
+    assert f'action="{refer_url(t1)}"' not in worker.get(group_url(group)).content.decode()
+    assert worker.post(refer_url(t1), {"to_whom": TO_WHOM, "report": "group"}).status_code == 404
+    child.child_worker = worker_user
+    child.save(update_fields=["child_worker"])
+    assert f'action="{refer_url(t1)}"' in worker.get(group_url(group)).content.decode()
+    assert worker.post(refer_url(t1), {"to_whom": TO_WHOM, "report": "group"}).status_code == 302
+    assert Referral.objects.get().created_by == worker_user
