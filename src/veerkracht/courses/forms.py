@@ -205,7 +205,9 @@ def instrument_choices(respondent: str) -> list[tuple[str, str]]:
         if instrument.respondent == respondent and instrument.status_active:
             ages = (f"{instrument.min_age}-{instrument.max_age}" if instrument.max_age is not None
                     else f"{instrument.min_age}+")
-            choices.append((instrument.id, _("%(name)s (%(ages)s years)") % {"name": instrument.label, "ages": ages}))
+            label = instrument.label if ages in instrument.label else _("%(name)s (%(ages)s years)") % {
+                "name": instrument.label, "ages": ages}
+            choices.append((instrument.id, label))
     return choices
 
 
