@@ -262,8 +262,8 @@ def get_referral_measurement(user: Any, pk: Any) -> Measurement:
 def referral_reason(measurement: Measurement, limit: int) -> str:
     """Course, time point, instrument and score (no group name, no place)."""
     a = measurement.administration
-    return _("After the group course %(course)s still above the cut-off: %(instrument)s at %(timepoint)s on "
-             "%(date)s, score %(score)s (cut-off %(cutoff)s).") % {
+    return _("After the group course %(course)s still above the cut-off: %(instrument)s, %(timepoint)s, filled in "
+             "on %(date)s: score %(score)s (cut-off %(cutoff)s).") % {
         "course": measurement.enrolment.group.template.name, "instrument": instrument_label(measurement.instrument_id),
         "timepoint": Timepoint(measurement.timepoint).label, "date": a.administered_on.strftime("%d-%m-%Y"),
         "score": a.total, "cutoff": limit}
