@@ -10,9 +10,11 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from veerkracht.clients.models import Stay
 from veerkracht.pathway.followups import FollowUp, state_for
 
 from . import effect
@@ -29,13 +31,17 @@ def measurements_due(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
             enrolment__status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED],
         )
         .select_related("enrolment__child")
+        .annotate(in_care=Exists(Stay.objects.filter(person_id=OuterRef("enrolment__child_id"),
+                                                     discharge_date__isnull=True)))
         .order_by("due_on", "pk")
     )
     for item in due:
+        facts = {"timepoint": item.timepoint, "questionnaire": effect.instrument_label(item.instrument_id)}
         yield FollowUp(
             child=item.enrolment.child, kind=KIND,
-            title=gettext("Group course measurement %(timepoint)s: %(questionnaire)s") % {
-                "timepoint": item.timepoint, "questionnaire": effect.instrument_label(item.instrument_id)},
+            title=(gettext("Group course measurement %(timepoint)s: %(questionnaire)s") if item.in_care
+                   else gettext("Group course measurement %(timepoint)s: %(questionnaire)s (the child has left the "
+                                "shelter)")) % facts,
             state=state_for(item.due_on, today), due_date=item.due_on,
             url=reverse("courses:measurement", kwargs={"pk": item.pk}),
         )

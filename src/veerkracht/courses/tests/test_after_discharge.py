@@ -192,6 +192,7 @@ def test_a_due_t2_of_a_discharged_child_is_on_the_workers_list(setup, worker, st
     rows = _rows(client_for(worker))
     assert len(rows) == 1
     assert child.full_name in rows[0] and reverse("courses:measurement", args=[t2.pk]) in rows[0]
+    assert "(the child has left the shelter)" in rows[0]
     assert len(_rows(client_for(leader))) == 1  # the team leader: the whole organisation
     other = staff(Role.KINDERWERKER, org_a, username="kw_other_dis")
     assert _rows(client_for(other)) == []  # not her child

@@ -31,3 +31,4 @@ def test_a_due_t0_is_on_the_childs_workers_list(en_nu_ik, worker, make_child, cl
     rows = _rows(client_for(worker))
     assert len(rows) == len(t0)  # T1 and T2 lie weeks ahead: not yet on the list
     assert child.full_name in rows[0] and reverse("courses:measurement", args=[t0[0].pk]) in rows[0]
+    assert "left the shelter" not in rows[0]  # the child is in care
