@@ -11,10 +11,12 @@ import datetime
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from io import StringIO
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -39,6 +41,9 @@ from veerkracht.clients.models import (
     StayReason,
 )
 from veerkracht.organisations.models import Location, LocationKind, Membership, Organisation, Region, Team
+from veerkracht.pathway.models import Methodology
+
+from . import generate_records as records
 
 DEMO_PASSWORD = "Veerkracht-demo-2026"  # demo only: never used outside DEMO_MODE  # noqa: S105
 DEFAULT_SEED = 2026
@@ -652,6 +657,36 @@ def _ensure_national(fake: Faker, rng: random.Random) -> list[tuple[Organisation
     return result
 
 
+# Names of the record tables in generate's summary.
+_COUNT_NAMES = {
+    "pathway.pathway": "pathways",
+    "pathway.pathwayactivity": "activities",
+    "intake.intakerecord": "intakes",
+    "fathers.fathercontact": "father_contacts",
+    "fathers.contactattempt": "contact_attempts",
+    "safety.safetyplan": "safety_plans",
+    "safety.safetyplanrevision": "safety_plan_revisions",
+    "screening.administration": "screenings",
+    "screening.signal": "signals",
+    "referrals.referral": "referrals",
+    "referrals.referralevent": "referral_events",
+    "family.parentingassessment": "parenting",
+    "network.networkmember": "network_members",
+    "family.parentsupportitem": "parent_support_items",
+    "plans.helpplan": "help_plans",
+    "plans.goal": "goals",
+    "plans.evaluation": "evaluations",
+    "plans.goalscore": "goal_scores",
+    "meldcode.meldcodetrack": "meldcode_tracks",
+    "meldcode.meldcodestep": "meldcode_steps",
+    "courses.group": "course_groups",
+    "courses.session": "course_sessions",
+    "courses.enrolment": "enrolments",
+    "courses.attendance": "attendances",
+    "courses.measurement": "measurements",
+}
+
+
 def _insert_rows(
     model: type[Any], field_names: list[str], rows: list[tuple[Any, ...]], batch_size: int
 ) -> None:
@@ -698,6 +733,10 @@ def generate(
     with transaction.atomic():
         orgs = _ensure_national(fake, rng)
         org_weights = [rng.uniform(0.5, 2.0) for _ in orgs]
+        if not Methodology.objects.exists():
+            call_command("load_methodologies", stdout=StringIO())
+        context = records.Context([org.pk for org, _ in orgs], today=today, rng=rng)
+        writer = records.Writer()
         next_number = {org.pk: org.next_client_number for org, _ in orgs}
         bar = tqdm(total=children, unit="child", disable=not progress, desc="generate")
         remaining = children
@@ -885,6 +924,38 @@ def generate(
                 ],
                 batch_size,
             )
+            # What the application would have recorded for each child stay: pathway, activities, records.
+            first, last = persons[0].pk, persons[-1].pk
+            stay_ids = dict(
+                Stay.objects.filter(person_id__gte=first, person_id__lte=last).values_list("person_id", "id")
+            )
+            parent_of: dict[int, int] = {}
+            fathers_of: dict[int, list[int]] = {}
+            for a, b, _auth, _rel in links_plan:
+                if persons[a].kind == PersonKind.FATHER:
+                    fathers_of.setdefault(b, []).append(persons[a].pk)
+                else:
+                    parent_of[b] = persons[a].pk
+            child_stays = []
+            for h_index, role, person_index in roles:
+                if role != "child":
+                    continue
+                p = planned[h_index]
+                person = persons[person_index]
+                child_stays.append(
+                    records.ChildStay(
+                        stay_ids[person.pk],
+                        person.pk,
+                        p["org"].pk,
+                        p["admission"],
+                        p["discharge"],
+                        str(p["destination"]),
+                        person.birth_date,
+                        parent_of[person_index],
+                        tuple(fathers_of.get(person_index, ())),
+                    )
+                )
+            records.write_chunk(child_stays, context, rng, writer)
             stays = stay_rows
             counts["households"] += len(households)
             counts["stays"] += len(stays)
@@ -893,6 +964,7 @@ def generate(
         bar.close()
         for org, _ in orgs:
             Organisation.objects.filter(pk=org.pk).update(next_client_number=next_number[org.pk])
+        counts.update({_COUNT_NAMES.get(label, label): n for label, n in sorted(writer.counts.items())})
         record(
             actor=None,
             action=Action.CREATE,

@@ -13,7 +13,10 @@ from veerkracht.demo import synthetic
 class Command(BaseCommand):
     help = (
         "Bulk-generate synthetic data at national scale (35 regions, 24 organisations): N children admitted "
-        "evenly over the last Y years, with households, parents, fathers, relations and stays (demo mode only)."
+        "evenly over the last Y years, with households, parents, fathers, relations and stays, and for every child "
+        "stay what the application would have recorded: pathway and activities, intake, father contact, safety "
+        "plan, screenings and signals, referrals, parenting, network, parent support, help plan with evaluations, "
+        "Meldcode tracks and group courses (demo mode only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
