@@ -169,3 +169,42 @@ def test_an_open_stay_moved_to_another_location_counts_at_its_current_location(w
     facts.refresh(today=TODAY)
     row = ChildStayFact.objects.get(pathway_id=world.p2.pk)
     assert (row.organisation_id, row.location_id) == (location_b.organisation_id, location_b.pk)
+
+
+def test_no_reliability_no_course_outcome(world):  # type: ignore[no-untyped-def]
+    from veerkracht.courses.models import InstrumentReliability
+
+    InstrumentReliability.objects.all().delete()
+    row = _facts(world)["p1"]
+    assert (row.course_enrolled, row.course_completed) == (True, True)
+    assert not (row.course_t1_measured or row.course_t1_improved or row.course_t2_measured or row.course_t2_improved)
+
+
+def test_a_reliable_deterioration_on_another_instrument_is_not_an_improvement(world):  # type: ignore[no-untyped-def]
+    from veerkracht.courses.models import Enrolment, InstrumentReliability, Measurement
+
+    from .conftest import screening
+
+    enrolments = {e.child_id: e for e in Enrolment.objects.filter(group=world.group)}
+    for child_id, totals in ((world.p1.stay.person_id, {"T0": 10, "T1": 30}),
+                             (world.p2.stay.person_id, {"T0": 20, "T1": 21})):
+        enrolment = enrolments[child_id]
+        pathway = world.p1 if child_id == world.p1.stay.person_id else world.p2
+        for timepoint, total in totals.items():
+            Measurement.objects.create(enrolment=enrolment, timepoint=timepoint, instrument_id="cats-caregiver-7-17",
+                                       due_on=world.group.start_date,
+                                       administration=screening(pathway, world.group.start_date, total=total))
+    InstrumentReliability.objects.create(organisation=world.org_a, template=world.template,
+                                         instrument_id="cats-caregiver-7-17", reliability="0.800", source="x")
+    row = _facts(world)["p1"]
+    # caregiver: T0 SD 7.07, p1 +20 -> RCI 4.47 (reliably worse): measured at T1, not improved
+    assert (row.course_t1_measured, row.course_t1_improved) == (True, False)
+
+
+@pytest.mark.parametrize("values", [[30, 20], [1, 2, 3, 4], [5, 5, 5], [0, 40, 17, 3, 9]])
+def test_sample_sd_from_sums_equals_courses_stats(values):  # type: ignore[no-untyped-def]
+    from veerkracht.courses import stats
+
+    got = facts._sample_sd(len(values), sum(values), sum(v * v for v in values))
+    assert got == pytest.approx(stats.sd(values), abs=1e-12)
+    assert facts._sample_sd(1, 7, 49) is None
