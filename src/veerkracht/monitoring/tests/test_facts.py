@@ -208,3 +208,12 @@ def test_sample_sd_from_sums_equals_courses_stats(values):  # type: ignore[no-un
     got = facts._sample_sd(len(values), sum(values), sum(v * v for v in values))
     assert got == pytest.approx(stats.sd(values), abs=1e-12)
     assert facts._sample_sd(1, 7, 49) is None
+
+
+def test_refresh_in_small_batches_writes_every_row(world, monkeypatch):  # type: ignore[no-untyped-def]
+    """Reading the pathways in chunks while inserting batches on the same connection (a server-side
+    cursor on PostgreSQL)."""
+    monkeypatch.setattr(facts, "BATCH_SIZE", 1)
+    assert facts.refresh(today=TODAY) == {"written": 4, "replaced": 0}
+    assert set(ChildStayFact.objects.values_list("pathway_id", flat=True)) == {
+        world.p1.pk, world.p2.pk, world.p3.pk, world.p4.pk}
