@@ -12,4 +12,4 @@ class CoursesConfig(AppConfig):
 
         from .followups import measurements_due
 
-        followups.register(measurements_due)
+        followups.register(measurements_due, include_discharged=True)

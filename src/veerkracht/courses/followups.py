@@ -46,5 +46,3 @@ def measurements_due(pathways: Any, today: datetime.date) -> Iterator[FollowUp]:
             url=reverse("courses:measurement", kwargs={"pk": item.pk}),
         )
 
-
-measurements_due.include_discharged = True  # type: ignore[attr-defined]  # read by pathway.followups.register

@@ -13,8 +13,7 @@ The gedragswetenschapper gets the organisation's pathways but sees only the kind
 (adoptions, screening signals): a provider names them with ``register(provider, scientist_kinds=...)``.
 
 Work that goes on after the child has left the shelter (a group course's T2 measurement, ADR 0013) asks
-for the pathways closed at discharge too: ``register(provider, include_discharged=True)`` (or the
-attribute ``provider.include_discharged = True``) gives that provider the user's open pathways and the
+for the pathways closed at discharge too: ``register(provider, include_discharged=True)`` gives that provider the user's open pathways and the
 closed pathways of the children whose worker the user was (``discharged_pathways``), in one queryset.
 """
 
@@ -42,13 +41,11 @@ class FollowUp:
     urgent: bool = False  # e.g. a screening answer about self-harm: above everything else
 
 
-def register(provider: Provider, *, scientist_kinds: tuple[str, ...] = (), include_discharged: bool | None = None) -> None:
+def register(provider: Provider, *, scientist_kinds: tuple[str, ...] = (), include_discharged: bool = False) -> None:
     """``include_discharged``: the provider also gets the closed pathways of discharged children whose worker
-    the user was (default: the provider's attribute ``include_discharged``, else False)."""
+    the user was."""
     if provider not in _PROVIDERS:
         _PROVIDERS.append(provider)
-    if include_discharged is None:
-        include_discharged = bool(getattr(provider, "include_discharged", False))
     if include_discharged and provider not in _WITH_DISCHARGED:
         _WITH_DISCHARGED.append(provider)
     elif not include_discharged and provider in _WITH_DISCHARGED:
