@@ -25,6 +25,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
@@ -38,6 +39,7 @@ from veerkracht.courses.models import (
     EnrolmentStatus,
     Group,
     GroupStatus,
+    InstrumentReliability,
     Measurement,
     Session,
     SessionKind,
@@ -145,6 +147,8 @@ COURSE_FOR_AGE = [  # (template code, youngest, oldest)
     ("en-nu-ik", 8, 12),
     ("jij-hoort-erbij", 6, 12),
 ]
+RELIABILITY = {"cats-self-7-17": "0.880", "cats-caregiver-7-17": "0.870", "cats-caregiver-3-6": "0.860"}
+RELIABILITY_SOURCE = "Synthetisch (generate): geen echte bron"
 CHILD_INSTRUMENTS = [(3, 6, "cats-caregiver-3-6"), (7, 17, "cats-self-7-17")]
 SECOND_RESPONDENT = "cats-caregiver-7-17"
 
@@ -300,6 +304,16 @@ class Context:
         self.templates = {
             t.code: t for t in CourseTemplate.objects.filter(organisation=None, active=True)
         }
+        # The gedragswetenschapper's reliability r per course instrument (needed for the RCI), in most
+        # organisations; an existing value is never changed.
+        reliabilities = [
+            InstrumentReliability(organisation_id=org_id, template=template, instrument_id=instrument_id,
+                                  reliability=Decimal(RELIABILITY.get(instrument_id, "0.850")),
+                                  source=RELIABILITY_SOURCE)
+            for org_id in org_ids if rng.random() < 0.8
+            for template in self.templates.values() for instrument_id in template.instruments or []
+        ]
+        InstrumentReliability.objects.bulk_create(reliabilities, ignore_conflicts=True)
         registry = definitions.registry()
         self.instruments = {
             i: registry[i] for i in ("cats-caregiver-3-6", "cats-self-7-17", "cats-caregiver-7-17")
@@ -730,7 +744,8 @@ class Simulation:
 
     def _referral(self, child: ChildStay, p: int, kind: str, sent: datetime.date) -> int:
         ctx, rng, c = self.ctx, self.rng, self.c
-        today = ctx.today
+        # A closed pathway is read-only: nothing is recorded on the referral after the discharge.
+        today = min(child.discharge or ctx.today, ctx.today)
         events = [(ReferralStatus.SENT, sent)]
         day = sent
         started_share = ctx.chance("referral_started", child.org_id, child.admission)
@@ -826,7 +841,7 @@ class Simulation:
             day = adopted
             while True:
                 planned = day + weeks * 7 * DAY
-                day = planned + (rng.randint(-3, 7) if rng.random() < on_time else rng.randint(8, 45)) * DAY
+                day = planned + (rng.randint(-10, 0) if rng.random() < on_time else rng.randint(1, 45)) * DAY
                 if day > end:
                     break
                 evaluations.append(day)
@@ -932,7 +947,7 @@ class Simulation:
         severity = rng.betavariate(2.4, 3.6)
         due = {Timepoint.T0: dates[0], Timepoint.T1: dates[-1],
                Timepoint.T2: add_months(dates[-1], FOLLOW_UP_MONTHS)}
-        effect = {Timepoint.T0: 1.0, Timepoint.T1: rng.uniform(0.55, 1.05), Timepoint.T2: rng.uniform(0.45, 1.1)}
+        effect = {Timepoint.T0: 1.0, Timepoint.T1: rng.uniform(0.35, 1.05), Timepoint.T2: rng.uniform(0.3, 1.1)}
         for instrument_id in template.instruments or []:
             inst = ctx.instruments.get(instrument_id)
             if inst is None or not inst.fits_age(age_on(child.birth_date, dates[0])):

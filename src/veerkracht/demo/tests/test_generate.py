@@ -188,8 +188,32 @@ def test_records_agree_with_the_activities(today):
         assert [e.on for e in events] == sorted(e.on for e in events)
         stay = referral.pathway.stay
         assert stay.admission_date <= referral.sent_on <= _ends(stay, today)
-        assert referral.status_since <= today
+        assert referral.status_since <= _ends(stay, today)  # nothing recorded after the discharge
     assert len(stays) == 150
+
+
+def test_indicators_improve_over_the_years_and_differ_per_organisation(today):
+    _generate(children=600, years=10)
+    intake = PathwayActivity.objects.filter(definition__code="intake").values_list(
+        "pathway__stay__admission_date", "pathway__stay__person__organisation_id", "status")
+    old = [status == ActivityStatus.DONE for day, _org, status in intake if (today - day).days > 7 * 365]
+    new = [status == ActivityStatus.DONE for day, _org, status in intake if (today - day).days < 3 * 365]
+    assert sum(old) / len(old) + 0.25 < sum(new) / len(new)
+    per_org = defaultdict(list)
+    for _day, org, status in intake:
+        per_org[org].append(status == ActivityStatus.DONE)
+    shares = [sum(v) / len(v) for v in per_org.values() if len(v) >= 20]
+    assert max(shares) - min(shares) > 0.15
+    screened = Administration.objects.filter(valid=True, course_measurements=None)
+    children = Pathway.objects.count()
+    assert 0.35 < screened.values("pathway").distinct().count() / children < 0.8
+    assert 0.25 < screened.filter(clinical=True).count() / screened.count() < 0.6
+    # evaluations on time and late (the first one against adoption + the evaluation weeks)
+    first = {}
+    for plan_id, held_on, adopted_on in Evaluation.objects.values_list("plan_id", "held_on", "plan__adopted_on"):
+        first[plan_id] = min(first.get(plan_id, (held_on, adopted_on)), (held_on, adopted_on))
+    on_time = [held <= adopted + datetime.timedelta(weeks=6) for held, adopted in first.values()]
+    assert any(on_time) and not all(on_time)
 
 
 def test_courses_with_attendance_and_measurements(today):
