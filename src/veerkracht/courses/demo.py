@@ -3,8 +3,12 @@
 ``seed(pathways, actor=..., today=..., rng=...)`` opens, for the actor's organisation, completed groups
 ("En nu ik...!" twice, "Storm en Spetters"; attendance of every session, a dropout and a make-up session)
 and one running group ("Jij hoort erbij", open to the region, sessions so far recorded). A child joins one
-group, only when its age fits, the consent for the help plan is complete (run it after the consent demo)
-and it was in care before the group's first session (so T0 can be measured before the course).
+group, only when its age fits and it was in care before the group's first session (so T0 is measured
+before the course); in a completed group one of the course's questionnaires fits the child. The consent
+for the help plan must be complete (run it after the consent demo): for a completed group, a week before
+the start, the worker checked an authority still to be checked and the parents gave what was not recorded
+yet - not where someone refused, and not for the consent demo's child with an unknown authority; the
+running group takes only children whose consent is complete.
 
 Measurements: planned for every enrolled child; T0, T1 and - where its due date has passed - T2 entered
 through ``measurements.do_record_measurement`` (scored by the screening engine) with synthetic answers:
@@ -47,10 +51,10 @@ DAY = datetime.timedelta(days=1)
 # (template code, group name, days before today of the first session, status, open to the region, fewest
 # children: a group that fewer children fit is not opened)
 PLAN = [
-    ("en-nu-ik", "En nu ik...! voorjaar", 270, GroupStatus.COMPLETED, False, 2),  # T2 due about 6 weeks ago
-    ("en-nu-ik", "En nu ik...! zomer", 75, GroupStatus.COMPLETED, False, 1),
-    ("storm-en-spetters", "Storm en Spetters zomer", 65, GroupStatus.COMPLETED, False, 1),
-    ("jij-hoort-erbij", "Jij hoort erbij najaar", 22, GroupStatus.RUNNING, True, 1),
+    ("en-nu-ik", "En nu ik...! groep 1", 270, GroupStatus.COMPLETED, False, 2),  # T2 was due about 6 weeks ago
+    ("en-nu-ik", "En nu ik...! groep 2", 63, GroupStatus.COMPLETED, False, 2),  # T1 a week ago, T2 ahead
+    ("storm-en-spetters", "Storm en Spetters groep 1", 49, GroupStatus.COMPLETED, False, 2),  # 7 sessions
+    ("jij-hoort-erbij", "Jij hoort erbij groep 1", 22, GroupStatus.RUNNING, True, 1),
 ]
 PLACES = ["Buurthuis De Ster, zaal 2", "Speellokaal De Regenboog", "Wijkcentrum Het Anker, groepsruimte"]
 NOTES = ["Rustige bijeenkomst; de kinderen deden goed mee.", "Veel onrust in de groep, extra pauze gehouden.",
@@ -79,12 +83,67 @@ SIGNAL_REASONS = {
     Decision.TRAUMA_REFERRAL: "Klachten blijven hoog na de groepscursus; traumabehandeling besproken met moeder.",
 }
 TO_WHOM = ["Traumacentrum Kind en Jeugd", "GGZ Jeugd De Brug"]
+CONSENT_NOTES = ["Toestemming gegeven bij het kennismakingsgesprek voor de groep.", ""]
 
 
-def _children(pathways: list[Any]) -> list[tuple[Any, datetime.date]]:
-    """The children in care with their admission date."""
-    return [(p.stay.person, p.stay.admission_date) for p in pathways
-            if p.closed_on is None and p.stay.person.kind == "child"]
+def _children(pathways: list[Any]) -> list[Any]:
+    """The open pathways of children."""
+    return [p for p in pathways if p.closed_on is None and p.stay.person.kind == "child"]
+
+
+def _measurable(template: CourseTemplate, child: Any, day: datetime.date) -> bool:
+    """Does one of the course's questionnaires fit the child's age on ``day``?"""
+    age = age_on(child.birth_date, day)
+    registry = definitions.registry()
+    return any(registry[i].fits_age(age) for i in template.instruments or [] if i in registry)
+
+
+def _complete_consent(pathway: Any, *, on: datetime.date, actor: Any, rng: random.Random) -> int:
+    """Before the course the worker checked the parents' authority where it was still to be checked (a
+    father whose authority was unknown has none, a mother has it) and the parents (and a child of 12 or
+    older) gave the consent for the help plan not recorded yet. Returns the number of consent records; none
+    where someone refused (the child is then not enrolled)."""
+    from veerkracht.clients.models import Authority, PersonKind
+    from veerkracht.clients.services import do_update_authority
+    from veerkracht.consent.queries import parent_links, status_for_pathway
+    from veerkracht.consent.services import do_record_consent
+
+    def incomplete() -> list[Any]:
+        statuses = status_for_pathway(pathway)
+        return [statuses[code] for code in services.CONSENT_CODES if code in statuses
+                and not statuses[code].is_complete]
+
+    statuses = incomplete()
+    if any(status.refused for status in statuses):
+        return 0
+    to_check = {person.pk for status in statuses for person in status.to_check}
+    if to_check:
+        for link in parent_links(pathway.stay.person):
+            if link.parent_id in to_check:
+                authority = link.authority
+                if authority == Authority.UNKNOWN:
+                    authority = Authority.NO if link.parent.kind == PersonKind.FATHER else Authority.YES
+                do_update_authority(link, authority=authority, checked_on=on, expected_version=link.version,
+                                    actor=actor)
+        statuses = incomplete()
+    missing = [(status.code, person) for status in statuses for person in status.missing]
+    for code, person in missing:
+        do_record_consent(pathway, subject_code=code, given_by=person, decision="given", date=on, how="in_person",
+                          note=rng.choice(CONSENT_NOTES), actor=actor)
+    return len(missing)
+
+
+def _authority_showcase(pathways: list[Any], today: datetime.date) -> int | None:
+    """The consent demo shows one child under 16 whose parent's authority is still unknown (the first such
+    pathway): the course demo leaves it as it is."""
+    from veerkracht.clients.models import Authority, ParentChild
+
+    for pathway in pathways:
+        age = age_on(pathway.stay.person.birth_date, today)
+        if age is not None and age < 16 and ParentChild.objects.filter(
+                child_id=pathway.stay.person_id, authority=Authority.UNKNOWN).exists():
+            return pathway.pk
+    return None
 
 
 def _record(session: Session, *, rng: random.Random, actor: Any) -> int:
@@ -198,10 +257,11 @@ class _Measuring:
 def seed(pathways: list[Any], *, actor: Any, today: datetime.date, rng: random.Random) -> dict[str, int]:
     today = min(today, timezone.localdate())  # attendance is never recorded for a day in the future
     counts = dict.fromkeys(["groups", "enrolments", "waiting", "dropouts", "makeups", "sessions_recorded",
-                            "present", "reliabilities", "signals_decided"], 0)
+                            "present", "reliabilities", "signals_decided", "consent_records"], 0)
     children = _children(pathways)
+    showcase = _authority_showcase(children, today)
     measuring = _Measuring(actor=actor, today=today, rng=rng)
-    measuring.admitted = {child.pk: admitted for child, admitted in children}
+    measuring.admitted = {p.stay.person_id: p.stay.admission_date for p in children}
     organisation = actor.membership_or_none.organisation
     region = organisation.regions.first()
     taken: set[int] = set()  # a child joins one group
@@ -211,9 +271,14 @@ def seed(pathways: list[Any], *, actor: Any, today: datetime.date, rng: random.R
         if template is None:
             continue
         start = today - days_ago * DAY
-        fitting = [child for child, admitted in rng.sample(children, len(children))
-                   if child.pk not in taken and admitted <= start and child.birth_date is not None
-                   and template.min_age <= (age_on(child.birth_date, start) or 0) <= template.max_age]
+        completed = status == GroupStatus.COMPLETED
+        # in care before the first session, of the course's ages; in a completed group one of its
+        # questionnaires fits (the effect report counts them)
+        fitting = [p for p in rng.sample(children, len(children))
+                   if p.stay.person_id not in taken and p.stay.admission_date <= start
+                   and p.stay.person.birth_date is not None
+                   and template.min_age <= (age_on(p.stay.person.birth_date, start) or 0) <= template.max_age
+                   and (not completed or _measurable(template, p.stay.person, start))]
         if len(fitting) < fewest:
             continue  # not enough children were in care then
         group = services.do_create_group(
@@ -221,9 +286,13 @@ def seed(pathways: list[Any], *, actor: Any, today: datetime.date, rng: random.R
             meeting_place=rng.choice(PLACES), region=region if open_to_region else None)
         counts["groups"] += 1
         enrolled = []
-        for child in fitting:
+        for pathway in fitting:
+            child = pathway.stay.person
             if len(enrolled) >= template.max_children + 1:
                 break
+            if completed and pathway.pk != showcase:
+                consent_on = max(pathway.stay.admission_date, start - 7 * DAY)
+                counts["consent_records"] += _complete_consent(pathway, on=consent_on, actor=actor, rng=rng)
             try:
                 enrolment = services.do_enrol(group, child=child, actor=actor)
             except ValidationError:  # consent not complete: not for this group
@@ -246,7 +315,7 @@ def seed(pathways: list[Any], *, actor: Any, today: datetime.date, rng: random.R
                                      expected_version=dropping.version, actor=actor)
                 counts["dropouts"] += 1
         child_sessions = [s for s in sessions if s.kind == SessionKind.CHILD]
-        if status == GroupStatus.COMPLETED and len(child_sessions) > 2:
+        if completed and len(child_sessions) > 2:
             missed = child_sessions[2]
             makeup = services.do_add_makeup_session(group, date=missed.date + 2 * DAY, makeup_for=missed, actor=actor)
             counts["makeups"] += 1
@@ -255,7 +324,7 @@ def seed(pathways: list[Any], *, actor: Any, today: datetime.date, rng: random.R
         group.refresh_from_db()
         group = services.do_change_group_status(group, status=GroupStatus.RUNNING, expected_version=group.version,
                                                 actor=actor)
-        if status == GroupStatus.COMPLETED:
+        if completed:
             services.do_change_group_status(group, status=status, expected_version=group.version, actor=actor)
             measuring.enter(group, Timepoint.T1)
             measuring.enter(group, Timepoint.T2)  # only where six months have passed; otherwise it stays planned

@@ -12,6 +12,8 @@ from django.utils import timezone
 from veerkracht.accounts.roles import Role
 from veerkracht.audit.models import AuditEvent
 from veerkracht.clients.models import Stay, age_on
+from veerkracht.consent.models import ConsentRecord
+from veerkracht.consent.services import do_record_consent
 from veerkracht.courses import effect
 from veerkracht.courses.demo import RELIABILITY_SOURCE, seed
 from veerkracht.courses.models import (
@@ -33,25 +35,30 @@ DAY = datetime.timedelta(days=1)
 
 @pytest.fixture
 def seeded(make_child, worker, org_a, staff):  # type: ignore[no-untyped-def]
-    """Four children in care for more than a year (the oldest group fits them), ten admitted 100 days ago,
-    two a month ago (only the running group started after their admission), one without consent; the
+    """Four children in care for more than a year (the oldest group fits them), ten admitted 100 days ago
+    (one whose consent for the help plan is not recorded yet, one whose mother refused it), two a month ago
+    (only the running group started after their admission) and one of them without consent; the
     organisation's gedragswetenschapper; then the seed."""
     today = timezone.localdate()
     long_stay = [make_child(age=age) for age in (9, 10, 11, 8)]
     recent = [make_child(age=age) for age in (5, 6, 6, 7, 8, 9, 10, 11, 5, 4)]
+    consent_later, refused = make_child(age=8, consent=False), make_child(age=9, consent=False)
     newcomers = [make_child(age=age) for age in (8, 9)]
     without_consent = make_child(age=9, consent=False)
     Stay.objects.filter(person__in=long_stay).update(admission_date=today - 400 * DAY)
-    Stay.objects.filter(person__in=[*recent, without_consent]).update(admission_date=today - 100 * DAY)
-    Stay.objects.filter(person__in=newcomers).update(admission_date=today - 30 * DAY)
+    Stay.objects.filter(person__in=[*recent, consent_later, refused]).update(admission_date=today - 100 * DAY)
+    Stay.objects.filter(person__in=[*newcomers, without_consent]).update(admission_date=today - 30 * DAY)
+    mother = refused.household.members.get(kind="mother")
+    do_record_consent(Pathway.objects.get(stay__person=refused), subject_code="action_plan", given_by=mother,
+                      decision="refused", date=today, how="in_person", actor=worker)
     staff(Role.GEDRAGSWETENSCHAPPER, org_a, username="gw_a")
     pathways = list(Pathway.objects.select_related("stay__person").order_by("pk"))
     counts = seed(pathways, actor=worker, today=today, rng=random.Random(3))
-    return counts, long_stay, without_consent
+    return counts, long_stay, (without_consent, refused, consent_later)
 
 
 def test_seed_makes_completed_groups_with_attendance(seeded):  # type: ignore[no-untyped-def]
-    counts, _long_stay, without_consent = seeded
+    counts, _long_stay, (without_consent, refused, consent_later) = seeded
     assert counts["groups"] == Group.objects.count() >= 3
     assert set(Group.objects.values_list("status", flat=True)) == {GroupStatus.COMPLETED, GroupStatus.RUNNING}
     completed = Group.objects.filter(status=GroupStatus.COMPLETED)
@@ -62,8 +69,13 @@ def test_seed_makes_completed_groups_with_attendance(seeded):  # type: ignore[no
     assert Enrolment.objects.filter(group__in=completed, status=EnrolmentStatus.COMPLETED).exists()
     assert counts["dropouts"] == Enrolment.objects.filter(status=EnrolmentStatus.DROPPED_OUT).count() >= 1
     assert counts["present"] == Attendance.objects.filter(present=True).count() > 0
-    # the child without consent is never enrolled; a child joins one group
-    assert not Enrolment.objects.filter(child=without_consent).exists()
+    # the running group takes no child without consent; a refusal is respected; for a completed group the
+    # parents gave the consent not recorded yet (a week before the start); a child joins one group
+    assert not Enrolment.objects.filter(child__in=[without_consent, refused]).exists()
+    later = Enrolment.objects.select_related("group").get(child=consent_later)
+    assert later.group.status == GroupStatus.COMPLETED
+    assert counts["consent_records"] == ConsentRecord.objects.filter(
+        pathway__stay__person=consent_later, date=later.group.start_date - 7 * DAY).count() > 0
     children = list(Enrolment.objects.values_list("child_id", flat=True))
     assert len(children) == len(set(children))
     # every enrolled child fits the course's ages on the start date and was in care before it
@@ -83,9 +95,9 @@ def test_seed_makes_completed_groups_with_attendance(seeded):  # type: ignore[no
 
 
 def test_measurements_t0_t1_and_a_past_t2_in_the_effect_report(seeded):  # type: ignore[no-untyped-def]
-    counts, long_stay, _without_consent = seeded
+    counts, long_stay, _others = seeded
     today = timezone.localdate()
-    oldest = Group.objects.get(name="En nu ik...! voorjaar")
+    oldest = Group.objects.get(name="En nu ik...! groep 1")
     assert set(oldest.enrolments.values_list("child_id", flat=True)) == {c.pk for c in long_stay}
     reports = effect.group_report(oldest)
     self_report = next(r for r in reports if r.instrument_id == "cats-self-7-17")
@@ -107,7 +119,7 @@ def test_measurements_t0_t1_and_a_past_t2_in_the_effect_report(seeded):  # type:
         assert m.due_on <= m.administration.administered_on <= today
     assert counts["measurements_entered"] == Measurement.objects.filter(administration__isnull=False).count()
     # a recent group leaves its T2 ahead planned; T0 lies before the course, not before admission
-    recent = Group.objects.get(name="En nu ik...! zomer")
+    recent = Group.objects.get(name="En nu ik...! groep 2")
     t2 = Measurement.objects.filter(enrolment__group=recent, timepoint=Timepoint.T2)
     assert t2.exists() and not t2.filter(administration__isnull=False).exists()
     assert all(m.due_on > today for m in t2)
