@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from veerkracht.accounts.roles import Role
 from veerkracht.audit.models import AuditEvent
-from veerkracht.clients.models import Stay, age_on
+from veerkracht.clients.models import ParentChild, Stay, age_on
 from veerkracht.consent.models import ConsentRecord
 from veerkracht.consent.services import do_record_consent
 from veerkracht.courses import effect
@@ -28,6 +28,7 @@ from veerkracht.courses.models import (
 )
 from veerkracht.pathway.models import Pathway
 from veerkracht.screening.models import Signal
+from veerkracht.testing import factories
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -43,10 +44,17 @@ def seeded(make_child, worker, org_a, staff):  # type: ignore[no-untyped-def]
     long_stay = [make_child(age=age) for age in (9, 10, 11, 8)]
     recent = [make_child(age=age) for age in (5, 6, 6, 7, 8, 9, 10, 11, 5, 4)]
     consent_later, refused = make_child(age=8, consent=False), make_child(age=9, consent=False)
+    # a father whose authority is unknown: the consent demo's example (the first such child) stays as it is,
+    # for the second the worker checks the register before the course
+    showcase, to_check = make_child(age=8), make_child(age=9)
+    for child in (showcase, to_check):
+        father = factories.PersonFactory(household=child.household, kind="father")
+        factories.ParentChildFactory(parent=father, child=child, authority="unknown")
     newcomers = [make_child(age=age) for age in (8, 9)]
     without_consent = make_child(age=9, consent=False)
     Stay.objects.filter(person__in=long_stay).update(admission_date=today - 400 * DAY)
-    Stay.objects.filter(person__in=[*recent, consent_later, refused]).update(admission_date=today - 100 * DAY)
+    Stay.objects.filter(person__in=[*recent, consent_later, refused, showcase, to_check]).update(
+        admission_date=today - 100 * DAY)
     Stay.objects.filter(person__in=[*newcomers, without_consent]).update(admission_date=today - 30 * DAY)
     mother = refused.household.members.get(kind="mother")
     do_record_consent(Pathway.objects.get(stay__person=refused), subject_code="action_plan", given_by=mother,
@@ -54,11 +62,11 @@ def seeded(make_child, worker, org_a, staff):  # type: ignore[no-untyped-def]
     staff(Role.GEDRAGSWETENSCHAPPER, org_a, username="gw_a")
     pathways = list(Pathway.objects.select_related("stay__person").order_by("pk"))
     counts = seed(pathways, actor=worker, today=today, rng=random.Random(3))
-    return counts, long_stay, (without_consent, refused, consent_later)
+    return counts, long_stay, (without_consent, refused, consent_later, showcase, to_check)
 
 
 def test_seed_makes_completed_groups_with_attendance(seeded):  # type: ignore[no-untyped-def]
-    counts, _long_stay, (without_consent, refused, consent_later) = seeded
+    counts, _long_stay, (without_consent, refused, consent_later, showcase, to_check) = seeded
     assert counts["groups"] == Group.objects.count() >= 3
     assert set(Group.objects.values_list("status", flat=True)) == {GroupStatus.COMPLETED, GroupStatus.RUNNING}
     completed = Group.objects.filter(status=GroupStatus.COMPLETED)
@@ -71,7 +79,11 @@ def test_seed_makes_completed_groups_with_attendance(seeded):  # type: ignore[no
     assert counts["present"] == Attendance.objects.filter(present=True).count() > 0
     # the running group takes no child without consent; a refusal is respected; for a completed group the
     # parents gave the consent not recorded yet (a week before the start); a child joins one group
-    assert not Enrolment.objects.filter(child__in=[without_consent, refused]).exists()
+    assert not Enrolment.objects.filter(child__in=[without_consent, refused, showcase]).exists()
+    assert ParentChild.objects.get(child=showcase, parent__kind="father").authority == "unknown"
+    checked = ParentChild.objects.get(child=to_check, parent__kind="father")
+    assert (checked.authority, checked.authority_checked_on) == ("no", timezone.localdate() - 70 * DAY)  # a week before the start
+    assert Enrolment.objects.get(child=to_check).group.name == "En nu ik...! groep 2"
     later = Enrolment.objects.select_related("group").get(child=consent_later)
     assert later.group.status == GroupStatus.COMPLETED
     assert counts["consent_records"] == ConsentRecord.objects.filter(
