@@ -103,8 +103,8 @@ RATES = {
     "parent_support": (0.40, 0.40, 0.45, 0.30),
     "help_plan": (0.30, 0.50, 0.35, 0.40),
     "evaluation_on_time": (0.40, 0.45, 0, 0),
-    "referral_started": (0.45, 0.35, 0, 0),
-    "course": (0.15, 0.25, 0, 0),
+    "referral_started": (0.55, 0.30, 0, 0),
+    "course": (0.20, 0.30, 0, 0),
     "meldcode": (0.06, 0.06, 0, 0),
 }
 NOMINAL_DEADLINES = {"intake": 7, "father_contact": 14, "safety_plan": 7, "screening": 21, "parenting": 28,
@@ -319,6 +319,9 @@ class Context:
             i: registry[i] for i in ("cats-caregiver-3-6", "cats-self-7-17", "cats-caregiver-7-17")
             if i in registry
         }
+        # The courses an organisation offers: Storm en Spetters and one of the two for older children.
+        self.courses = {org_id: {"storm-en-spetters", rng.choice(["en-nu-ik", "jij-hoort-erbij"])}
+                        for org_id in org_ids}
         # Course groups (they outlive a chunk): key -> [group id, children enrolled, session ids, dates]
         self.groups: dict[tuple[int, str, datetime.date, int], dict[str, Any]] = {}
 
@@ -630,7 +633,7 @@ class Simulation:
             if ban or order or risk == RiskLevel.HIGH:
                 status, status_on = ContactStatus.NO_CONTACT, assessed
                 reason = NoContactReason.BAN if ban or order else NoContactReason.UNSAFE
-            elif rng.random() < ctx.chance("father", child.org_id, adm):
+            elif rng.random() < ctx.chance("father", child.org_id, adm) + 0.25:
                 day = assessed
                 for _ in range(rng.choices([1, 2, 3], [55, 30, 15])[0]):
                     day = day + rng.randint(1, 10) * DAY
@@ -669,7 +672,7 @@ class Simulation:
         first = self._when("screening", child, adm, NOMINAL_DEADLINES["screening"], end)
         if first is None:
             return None, False
-        severity = rng.betavariate(2, 4)
+        severity = rng.betavariate(2, 4.8)  # about 40 % of the screened children above the cut-off
         admins = [self._administration(child, p, instrument_id, first, severity, may_refer=True)]
         second = min(first + rng.randint(0, 5) * DAY, end)  # the caregiver's view of an older child
         if instrument_id == "cats-self-7-17" and SECOND_RESPONDENT in ctx.instruments and rng.random() < 0.3:
@@ -731,7 +734,8 @@ class Simulation:
         if decided > min(end, ctx.today):
             c.signal.add(admin_row, str(SignalStatus.OPEN), day, None, "", "", None, _moment(day), _moment(day), 1)
             return
-        referred = ctx.chance("referral_started", child.org_id, child.admission) + 0.25 if may_refer else 0.1
+        referred = clamp(ctx.chance("referral_started", child.org_id, child.admission) + 0.15, 0, 0.9) \
+            if may_refer else 0.1
         decision = rng.choices(
             [Decision.TRAUMA_REFERRAL, Decision.OTHER_REFERRAL, Decision.GUIDANCE, Decision.OTHER],
             [referred * 85, referred * 15, (1 - referred) * 85, (1 - referred) * 15])[0]
@@ -758,7 +762,7 @@ class Simulation:
             path = rng.choices([[ReferralStatus.ACCEPTED, ReferralStatus.WAITING], [ReferralStatus.DECLINED],
                                 [ReferralStatus.WAITING], []], [40, 25, 20, 15])[0]
         for status in path:
-            day = day + (rng.randint(20, 120) if status == ReferralStatus.STARTED else rng.randint(3, 21)) * DAY
+            day = day + (rng.randint(10, 60) if status == ReferralStatus.STARTED else rng.randint(3, 14)) * DAY
             if day > today:
                 break
             events.append((status, day))
@@ -895,7 +899,8 @@ class Simulation:
         ctx, rng, c = self.ctx, self.rng, self.c
         if rng.random() >= ctx.chance("course", child.org_id, child.admission):
             return
-        options = [code for code, low, high in COURSE_FOR_AGE if low <= age <= high and code in ctx.templates]
+        options = [code for code, low, high in COURSE_FOR_AGE
+                   if low <= age <= high and code in ctx.templates and code in ctx.courses[child.org_id]]
         if not options:
             return
         template = ctx.templates[rng.choice(options)]
