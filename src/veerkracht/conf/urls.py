@@ -20,6 +20,7 @@ urlpatterns = [
     path("overdracht/", include("veerkracht.handover.urls")),
     path("screening/", include("veerkracht.screening.urls")),
     path("groepen/", include("veerkracht.courses.urls")),
+    path("monitoring/", include("veerkracht.monitoring.urls")),
     path("meldingen/", include("veerkracht.notifications.urls")),
     path("beheer/", include("veerkracht.organisations.urls")),
     path("logboek/", include("veerkracht.audit.urls")),

@@ -1,0 +1,230 @@
+"""The monitoring dashboard and breakdown pages (issue 8 point 2): what they show, the definitions next
+to the figures, the trend chart with its table, bad input, and a query count that does not depend on the
+number of facts or organisations. Facts are written directly (synthetic, no personal data)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from veerkracht.accounts.models import User
+from veerkracht.accounts.roles import Role
+from veerkracht.monitoring import indicators
+from veerkracht.monitoring.models import ChildStayFact
+from veerkracht.testing import factories
+
+_ids = itertools.count(1)
+
+
+AGES = ("0-3", "4-6", "7-11", "12-17")
+
+
+def make_facts(location, n: int, *, year: int = 2025, quarter: int | None = None, care_type: str | None = None,
+               age_group: str | None = None, **flags) -> None:  # type: ignore[no-untyped-def]
+    """``n`` fact rows at ``location``, spread over the quarters, both types of care and the age groups unless
+    given; ``flags`` (fact name -> number of rows with it true) count from the first row."""
+    rows = []
+    for i in range(n):
+        values = {name: i < count for name, count in flags.items()}
+        q = quarter or i % 4 + 1
+        rows.append(ChildStayFact(
+            pathway_id=next(_ids) + 100000, organisation_id=location.organisation_id, region_id=location.region_id,
+            location_id=location.pk, care_type=care_type or ("24h", "ambulant")[i // 4 % 2],
+            admitted_on=datetime.date(year, q * 3 - 2, 1), year=year, quarter=q,
+            age_group=age_group or AGES[i % 4], refreshed_at=timezone.now(), **values))
+    ChildStayFact.objects.bulk_create(rows)
+
+
+def english(user: User) -> User:
+    User.objects.filter(pk=user.pk).update(language="en")
+    user.language = "en"
+    return user
+
+
+@pytest.fixture
+def world(org_a, org_b, location_a, location_b):  # type: ignore[no-untyped-def]
+    """Region Noord: organisation A (De Linde: 60 children in 2025, Het Baken: 25); region Zuid: organisation B
+    (50) and organisation C (6, one with an intake). 2024: 20 children at De Linde."""
+    noord = location_a.region
+    zuid = location_b.region
+    baken = factories.LocationFactory(organisation=org_a, name="Het Baken", region=noord)
+    org_c = factories.OrganisationFactory(name="Opvang Klein", short_code="KLN")
+    org_c.regions.add(zuid)
+    klein = factories.LocationFactory(organisation=org_c, name="Huize Klein", region=zuid)
+    make_facts(location_a, 60, has_intake=45, safety_plan=40, screened=36)
+    make_facts(baken, 25, has_intake=15, safety_plan=12, screened=10)
+    make_facts(klein, 6, has_intake=1, safety_plan=1, screened=1)
+    make_facts(location_b, 50, has_intake=36, safety_plan=30, screened=25)
+    make_facts(location_a, 20, year=2024, has_intake=10)
+    return {"noord": noord, "zuid": zuid, "org_a": org_a, "org_b": org_b, "org_c": org_c,
+            "baken": baken, "klein": klein}
+
+
+@pytest.fixture
+def gemeente_noord(world, staff):  # type: ignore[no-untyped-def]
+    return english(staff(Role.GEMEENTE, region=world["noord"], username="gem_noord"))
+
+
+@pytest.fixture
+def gemeente_zuid(world, staff):  # type: ignore[no-untyped-def]
+    return english(staff(Role.GEMEENTE, region=world["zuid"], username="gem_zuid"))
+
+
+@pytest.fixture
+def teamleider_a(world, staff):  # type: ignore[no-untyped-def]
+    return english(staff(Role.TEAMLEIDER, world["org_a"], username="tl_a"))
+
+
+def row_of(content: str, code: str) -> str:
+    start = content.index(f'data-indicator="{code}"')
+    return content[start:content.index("</tr>", start)]
+
+
+def test_dashboard_shows_every_indicator_with_its_definition(client_for, gemeente_noord):
+    response = client_for(gemeente_noord).get(reverse("monitoring:dashboard"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    for ind in indicators.registry().values():
+        assert f'data-indicator="{ind.code}"' in content
+        assert f'data-definition="{ind.code}"' in content
+        # the plain-language texts, escaped as the page shows them
+        from django.utils.html import escape
+        assert escape(ind.descriptions["en"]) in content
+        assert escape(ind.inclusion.text["en"]) in content
+        if ind.numerator is not None:
+            assert escape(ind.numerator.text["en"]) in content
+    # grouped by the normenkader
+    for number in (1, 2, 3, 4):
+        assert f'data-group="{number}"' in content
+
+
+def test_dashboard_region_figures_are_protected_and_national_beside(client_for, gemeente_noord):
+    content = client_for(gemeente_noord).get(reverse("monitoring:dashboard"), {"year": 2025}).content.decode()
+    # Noord 2025: 85 children; the Netherlands 141, published rounded to 140
+    row = row_of(content, "children_admitted")
+    assert '<td data-here><span class="figure" data-figure>85</span>' in row
+    assert '<td data-national><span class="figure" data-figure>140</span>' in row
+    # own intake: 60 of 85 = 71%; the Netherlands 97 of 141 = 69% (from the unrounded counts), counts rounded
+    row = row_of(content, "own_intake")
+    assert '<span class="figure" data-figure>71%</span><span class="figure__parts"> (60 of 85)</span>' in row
+    assert '<span class="figure" data-figure>69%</span><span class="figure__parts"> (95 of 140)</span>' in row
+    assert "Children admitted in 2025." in content
+    # the gemeente has no quarter choice: protected figures are per whole year
+    assert 'name="quarter"' not in content
+
+
+def test_trend_chart_has_its_table(client_for, gemeente_noord):
+    content = client_for(gemeente_noord).get(reverse("monitoring:dashboard")).content.decode()
+    assert 'class="trend-chart"' in content and 'role="img"' in content
+    assert "<title id=\"trend-title\">" in content and "<desc id=\"trend-desc\">" in content
+    assert "data-trend-table" in content
+    assert 'data-year="2024"' in content and 'data-year="2025"' in content
+    # every point of the chart is in the table: NK 1 of Noord is 61% in 2025 (52 of 85)
+    start = content.index("data-trend-table")
+    table = content[start:content.index("</table>", start)]
+    row_2025 = table[table.index('data-year="2025"'):]
+    assert ">61%<" in row_2025[:row_2025.index("</tr>")]
+    assert 'data-value="61"' in content
+
+
+def test_year_switch(client_for, gemeente_noord):
+    client = client_for(gemeente_noord)
+    content = client.get(reverse("monitoring:dashboard"), {"year": 2024}).content.decode()
+    assert "Children admitted in 2024." in content
+    assert '<td data-here><span class="figure" data-figure>20</span>' in row_of(content, "children_admitted")
+    content = client.get(reverse("monitoring:dashboard"), {"year": 2025}).content.decode()
+    assert "Children admitted in 2025." in content
+
+
+def test_team_leader_sees_quarters_of_the_own_organisation(client_for, teamleider_a):
+    client = client_for(teamleider_a)
+    content = client.get(reverse("monitoring:dashboard"), {"view": "own", "year": 2025, "quarter": 3}).content.decode()
+    assert 'name="quarter"' in content
+    assert "Children admitted in quarter 3 of 2025." in content
+    # De Linde 15 and Het Baken 6 children in the third quarter (exact, not rounded)
+    row = row_of(content, "children_admitted")
+    assert '<td data-here><span class="figure" data-figure>21</span>' in row
+    assert "the national figure is published per whole year" not in row  # the note is not the figure
+    assert '<td data-national><span class="figure figure--hidden" data-figure data-hidden>-</span>' in row
+
+
+def test_bad_year_or_quarter_gives_a_message_not_an_error(client_for, gemeente_noord):
+    client = client_for(gemeente_noord)
+    for params in ({"year": "abc"}, {"year": 1999}):
+        response = client.get(reverse("monitoring:dashboard"), params)
+        assert response.status_code == 400
+        content = response.content.decode()
+        assert "data-filter-errors" in content and "There is a problem" in content
+        assert "The figures of 2025 are shown." in content
+        assert 'data-indicator="own_intake"' in content
+    response = client_for(teamleider_a_user(gemeente_noord)).get(reverse("monitoring:dashboard"),
+                                                                 {"view": "own", "quarter": 7})
+    assert response.status_code == 400
+    assert "Choose a quarter from 1 to 4, or the whole year." in response.content.decode()
+
+
+def teamleider_a_user(gemeente):  # type: ignore[no-untyped-def]
+    from veerkracht.organisations.models import Organisation
+    return english(factories.make_staff(Role.TEAMLEIDER, Organisation.objects.get(name="Opvang Noord"),
+                                        username="tl_quarter"))
+
+
+def test_breakdowns_page(client_for, gemeente_noord, gemeente_zuid, world):
+    content = client_for(gemeente_noord).get(reverse("monitoring:breakdowns"), {"year": 2025}).content.decode()
+    for dim in ("organisation", "location", "care_type", "age_group"):
+        assert f'data-breakdown="{dim}"' in content
+    assert "Opvang Noord" in content and "Opvang Klein" not in content
+    # locations numbered per organisation, never named for the gemeente
+    assert "Opvang Noord: Location 1" in content and "Opvang Noord: Location 2" in content
+    content = client_for(gemeente_zuid).get(reverse("monitoring:breakdowns"), {"year": 2025}).content.decode()
+    assert "Opvang Klein: Location 1" in content
+    for name in ("De Linde", "Het Baken", "Huize Klein", "Het Anker"):
+        assert name not in content
+    # organisation C: one child of six with an intake - hidden with the reason
+    start = content.index('data-breakdown="organisation"')
+    section = content[start:content.index("</section>", start)]
+    klein = section[section.index("Opvang Klein"):]
+    assert "fewer than 5" in klein[:klein.index("</tr>")]
+
+
+def test_no_child_is_named_or_linked(client_for, gemeente_noord, teamleider_a, world, location_a):
+    household = factories.HouseholdFactory(organisation=world["org_a"])
+    child = factories.PersonFactory(household=household, first_name="Zoë", last_name="Vermeulen")
+    factories.StayFactory(person=child, location=location_a)
+    for user in (gemeente_noord, teamleider_a):
+        client = client_for(user)
+        for name in ("monitoring:dashboard", "monitoring:breakdowns"):
+            content = client.get(reverse(name)).content.decode()
+            content = content[content.index("<main"):]  # the menu links to the caseload, the page itself never
+            assert "Vermeulen" not in content and "Zoë" not in content
+            assert "/clients/" not in content
+
+
+def _queries(client, url) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, {"year": 2025}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["monitoring:dashboard", "monitoring:breakdowns"])
+def test_query_count_does_not_grow_with_facts_or_organisations(client_for, gemeente_noord, world, page):
+    client = client_for(gemeente_noord)
+    url = reverse(page)
+    client.get(url)
+    small = _queries(client, url)
+    for i in range(6):
+        org = factories.OrganisationFactory(name=f"Opvang {i}", short_code=f"X{i}")
+        org.regions.add(world["noord"])
+        for j in range(2):
+            location = factories.LocationFactory(organisation=org, name=f"Huis {i}-{j}", region=world["noord"])
+            make_facts(location, 15, quarter=j + 1, has_intake=7, age_group="12-17")
+            make_facts(location, 4, year=2023, has_intake=2)
+    large = _queries(client, url)
+    assert large == small
+    assert small <= 25
