@@ -196,15 +196,15 @@ class Writer:
         self.counts: dict[str, int] = defaultdict(int)
 
     def _converters(self, fields: list[models.Field]) -> list[Callable[[Any], Any] | None]:
-        ops = connection.ops
         result: list[Callable[[Any], Any] | None] = []
+        vendor = connection.vendor
         for f in fields:
-            if getattr(f, "encrypted", False) or isinstance(f, models.JSONField):
+            if getattr(f, "encrypted", False):
+                result.append(functools.partial(_encrypt, f))
+            elif isinstance(f, models.JSONField):
                 result.append(functools.partial(_prep, f))
-            elif isinstance(f, models.DateTimeField):
-                result.append(ops.adapt_datetimefield_value)
-            elif isinstance(f, models.DateField):
-                result.append(ops.adapt_datefield_value)
+            elif isinstance(f, models.DateField):  # and DateTimeField
+                result.append(functools.partial(_adapted, vendor))
             else:
                 result.append(None)
         return result
@@ -256,6 +256,19 @@ class Writer:
 
 def _prep(f: models.Field, value: Any) -> Any:
     return f.get_db_prep_save(value, connection)
+
+
+def _encrypt(f: models.Field, value: Any) -> Any:
+    """Through the encrypted field itself; an empty text stays empty, as the field stores it."""
+    return f.get_db_prep_save(value, connection) if value else value
+
+
+@functools.lru_cache(maxsize=32768)
+def _adapted(vendor: str, value: datetime.date) -> Any:
+    """A date or time stamp as the database takes it (records share a few thousand days: cached)."""
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return connection.ops.adapt_datefield_value(value)
 
 
 @functools.lru_cache(maxsize=8192)
