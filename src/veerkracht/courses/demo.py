@@ -26,7 +26,8 @@ import random
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from veerkracht.accounts.roles import Role
@@ -102,7 +103,16 @@ def _complete_consent(pathway: Any, *, on: datetime.date, actor: Any, rng: rando
     """Before the course the worker checked the parents' authority where it was still to be checked (a
     father whose authority was unknown has none, a mother has it) and the parents (and a child of 12 or
     older) gave the consent for the help plan not recorded yet. Returns the number of consent records; none
-    where someone refused (the child is then not enrolled)."""
+    where someone refused or the consent rules refuse it on that day, e.g. a child who was under 12 then (the
+    child is then not enrolled; nothing is kept)."""
+    try:
+        with transaction.atomic():
+            return _give_consent(pathway, on=on, actor=actor, rng=rng)
+    except (PermissionDenied, ValidationError):
+        return 0
+
+
+def _give_consent(pathway: Any, *, on: datetime.date, actor: Any, rng: random.Random) -> int:
     from veerkracht.clients.models import Authority, PersonKind
     from veerkracht.clients.services import do_update_authority
     from veerkracht.consent.queries import parent_links, status_for_pathway

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from veerkracht.accounts.roles import Role
 from veerkracht.audit.models import AuditEvent
-from veerkracht.clients.models import ParentChild, Stay, age_on
+from veerkracht.clients.models import ParentChild, Person, Stay, age_on
 from veerkracht.consent.models import ConsentRecord
 from veerkracht.consent.services import do_record_consent
 from veerkracht.courses import effect
@@ -47,13 +47,16 @@ def seeded(make_child, worker, org_a, staff):  # type: ignore[no-untyped-def]
     # a father whose authority is unknown: the consent demo's example (the first such child) stays as it is,
     # for the second the worker checks the register before the course
     showcase, to_check = make_child(age=8), make_child(age=9)
+    # turned 12 a month ago, consent not recorded: now the child consents too, but not a week before the start
+    turned_12 = make_child(age=12, consent=False)
+    Person.objects.filter(pk=turned_12.pk).update(birth_date=today.replace(year=today.year - 12) - 30 * DAY)
     for child in (showcase, to_check):
         father = factories.PersonFactory(household=child.household, kind="father")
         factories.ParentChildFactory(parent=father, child=child, authority="unknown")
     newcomers = [make_child(age=age) for age in (8, 9)]
     without_consent = make_child(age=9, consent=False)
     Stay.objects.filter(person__in=long_stay).update(admission_date=today - 400 * DAY)
-    Stay.objects.filter(person__in=[*recent, consent_later, refused, showcase, to_check]).update(
+    Stay.objects.filter(person__in=[*recent, consent_later, refused, showcase, to_check, turned_12]).update(
         admission_date=today - 100 * DAY)
     Stay.objects.filter(person__in=[*newcomers, without_consent]).update(admission_date=today - 30 * DAY)
     mother = refused.household.members.get(kind="mother")
@@ -62,11 +65,11 @@ def seeded(make_child, worker, org_a, staff):  # type: ignore[no-untyped-def]
     staff(Role.GEDRAGSWETENSCHAPPER, org_a, username="gw_a")
     pathways = list(Pathway.objects.select_related("stay__person").order_by("pk"))
     counts = seed(pathways, actor=worker, today=today, rng=random.Random(3))
-    return counts, long_stay, (without_consent, refused, consent_later, showcase, to_check)
+    return counts, long_stay, (without_consent, refused, consent_later, showcase, to_check, turned_12)
 
 
 def test_seed_makes_completed_groups_with_attendance(seeded):  # type: ignore[no-untyped-def]
-    counts, _long_stay, (without_consent, refused, consent_later, showcase, to_check) = seeded
+    counts, _long_stay, (without_consent, refused, consent_later, showcase, to_check, turned_12) = seeded
     assert counts["groups"] == Group.objects.count() >= 3
     assert set(Group.objects.values_list("status", flat=True)) == {GroupStatus.COMPLETED, GroupStatus.RUNNING}
     completed = Group.objects.filter(status=GroupStatus.COMPLETED)
@@ -79,7 +82,8 @@ def test_seed_makes_completed_groups_with_attendance(seeded):  # type: ignore[no
     assert counts["present"] == Attendance.objects.filter(present=True).count() > 0
     # the running group takes no child without consent; a refusal is respected; for a completed group the
     # parents gave the consent not recorded yet (a week before the start); a child joins one group
-    assert not Enrolment.objects.filter(child__in=[without_consent, refused, showcase]).exists()
+    assert not Enrolment.objects.filter(child__in=[without_consent, refused, showcase, turned_12]).exists()
+    assert not ConsentRecord.objects.filter(pathway__stay__person=turned_12).exists()  # nothing half recorded
     assert ParentChild.objects.get(child=showcase, parent__kind="father").authority == "unknown"
     checked = ParentChild.objects.get(child=to_check, parent__kind="father")
     assert (checked.authority, checked.authority_checked_on) == ("no", timezone.localdate() - 70 * DAY)  # a week before the start
