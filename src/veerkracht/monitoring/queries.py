@@ -16,16 +16,25 @@ Who sees what
       per organisation in the order the locations were created (stable; only the number is shown).
 
 How figures are protected
-    All figures of one admission year are protected in ONE ``disclosure.protect`` call: the national
-    grid (every region, adding up to the national total) and, for the viewed region, its breakdowns
-    (organisation -> location, type of care, age group), each adding up to the region's total. Every
-    count series (the children counted by an indicator's denominator, its numerator, the rest =
-    denominator - numerator, the number of children with a value for a median, each destination) is a
-    set of cells of that table, identified by its rule, so an indicator whose denominator is another
-    indicator's numerator shares those cells and is never published two ways. Years are separate
-    tables (a child counts once, in the year of admission, and no total over years is shown). The
-    trend, the dashboard, the breakdowns and the exports read the same publication, so a cell is the
-    same everywhere.
+    All figures of one admission year are protected in ONE ``disclosure.protect`` call: the viewed
+    region, the rest of the country (all other regions summed; never shown) and the Netherlands (=
+    region + rest), and the region's breakdowns (organisation -> location, type of care, age group),
+    each adding up to the region's total. Every count series (the children counted by an indicator's
+    denominator, its numerator, the rest = denominator - numerator, the number of children with a value
+    for a median, each destination) is a set of cells of that table, identified by its rule, so an
+    indicator whose denominator is another indicator's numerator shares those cells and is never
+    published two ways. Years are separate tables (a child counts once, in the year of admission, and
+    no total over years is shown). The trend, the dashboard, the breakdowns and the exports read the
+    same publication, so a cell is the same everywhere.
+
+    Why the rest of the country and not every region: the page shows one region and the Netherlands,
+    and what a reader can work out from them is the rest of the country, which the table protects. With
+    every region of the country in the table (35 regions, 75 count series) one page took about 9 s on
+    the demo data, and sparse regions far away pushed the secondary suppression up to the national
+    total. Residual risk (documented in the report): every region's page is protected on its own, so the
+    municipalities of ALL other regions together could subtract their published totals from the
+    national figure; a figure of a region is only published to that region's gemeente (and the team
+    leaders of organisations serving it).
 
     Quarters only for the own organisation (exact). Protected figures are per whole year: with
     quarters in the table (region x quarter with margins) nearly every quarter cell of a region is
@@ -72,6 +81,10 @@ TREND_CODES = ("normenkader_1", "normenkader_2", "normenkader_3", "normenkader_4
 BREAKDOWN_CODES = ("children_admitted", *TREND_CODES)
 VIEW_ROLES = frozenset({Role.GEMEENTE, Role.TEAMLEIDER})
 DIMENSIONS = ("organisation", "location", "care_type", "age_group")
+# The rows of the national grid: the viewed region and the rest of the country (all other regions summed);
+# for the own organisation's view the Netherlands alone.
+OTHER_REGIONS = "other_regions"
+NATIONAL = "national"
 
 
 # ------------------------------------------------------------------------------------------------ scope
@@ -264,27 +277,27 @@ def _distribution_values(name: str) -> list[str]:
 
 def _series_counts(defs: Definitions, rows: Iterable[Any], cell: Any,
                    counted: Sequence[Indicator] | None = None) -> dict[Hashable, dict[Hashable, dict]]:
-    """{year: {series key: {cell key: count}}} from aggregate rows; ``cell(row.key)`` gives the leaf key."""
+    """{year: {series key: {cell key: count}}} from aggregate rows; ``cell(row.key)`` gives the cell key (rows
+    with the same cell key, e.g. all other regions, are summed)."""
     out: dict[Hashable, dict[Hashable, dict]] = defaultdict(lambda: defaultdict(dict))
     for row in rows:
-        year = row.key["year"]
-        leaf = cell(row.key)
+        values: dict[Hashable, int] = {}  # every series once per row
         for ind in counted if counted is not None else defs.series.count_indicators:
             fig = row.figures[ind.code]
             code, _sep, part = ind.code.partition(":")
             if part and part != "n":  # a distribution value
-                num_key = _canon(ind.inclusion.expr, ind.numerator.expr)
-                out[year][num_key][leaf] = fig.numerator
-                out[year][defs.series.keys[code][1]][leaf] = fig.denominator
+                values[_canon(ind.inclusion.expr, ind.numerator.expr)] = fig.numerator
+                values[defs.series.keys[code][1]] = fig.denominator
                 continue
-            if part == "n":
-                num_key, den_key = defs.series.keys[code]
-            else:
-                num_key, den_key = defs.series.keys[ind.code]
-            out[year][num_key][leaf] = fig.numerator
-            out[year][den_key][leaf] = fig.denominator
+            num_key, den_key = defs.series.keys[code if part == "n" else ind.code]
+            values[num_key] = fig.numerator
+            values[den_key] = fig.denominator
             if num_key != den_key:
-                out[year][("rest", den_key, num_key)][leaf] = fig.denominator - fig.numerator
+                values[("rest", den_key, num_key)] = fig.denominator - fig.numerator
+        year, leaf = row.key["year"], cell(row.key)
+        for key, value in values.items():
+            series = out[year][key]
+            series[leaf] = series.get(leaf, 0) + value
     return out
 
 
@@ -411,16 +424,16 @@ def load(view: View) -> Data:
                               by=["year", "organisation", "quarter"])
         grid = _series_counts(defs, grid_rows, lambda k: (k["organisation"], k["quarter"]))
         rows_of_year = {y: [view.organisation_id] for y in grid}
-        national_rows = aggregate(counted, by=["year", "region"])
-        national_grid = _series_counts(defs, national_rows, lambda k: (k["region"], TOTAL))
+        national_rows = aggregate(counted, by=["year"])
+        national_grid = _series_counts(defs, national_rows, lambda k: (NATIONAL, TOTAL))
         dims = ("location", "care_type", "age_group")
         filters = {"organisation": view.organisation_id}
     else:
         here = view.region_id
         grid_rows = aggregate(counted, by=["year", "region"])
-        grid = _series_counts(defs, grid_rows, lambda k: (k["region"], TOTAL))
-        regions = sorted({r.key["region"] for r in grid_rows} | {view.region_id})
-        rows_of_year = {y: regions for y in grid}
+        grid = _series_counts(defs, grid_rows,
+                              lambda k: (k["region"] if k["region"] == view.region_id else OTHER_REGIONS, TOTAL))
+        rows_of_year = {y: [view.region_id, OTHER_REGIONS] for y in grid}
         national_grid = {}
         dims = DIMENSIONS
         filters = {"region": view.region_id}
@@ -450,8 +463,7 @@ def load(view: View) -> Data:
                             ol if "organisation" in dims else {}, QUARTERS if view.exact else ())
         cells[year] = Cells(disclosure.protect(table, policy), dict(table.counts))
         if view.exact:
-            regions = sorted({k[0] for s in national_grid.get(year, {}).values() for k in s})
-            ntable = _year_table(defs, national_grid.get(year, {}), regions or [0], None, {}, {})
+            ntable = _year_table(defs, national_grid.get(year, {}), [NATIONAL], None, {}, {})
             national[year] = Cells(disclosure.protect(ntable, outsider), dict(ntable.counts))
     # names: regions, organisations, locations (three queries at most)
     names.regions = dict(Region.objects.filter(pk__in=[here] if not view.exact else []).values_list("id", "name"))

@@ -24,6 +24,14 @@ class Command(BaseCommand):
         # The methodology files first: registering the demo households creates the children's pathways.
         call_command("load_methodologies", stdout=self.stdout)
         result = synthetic.seed_demo(options["seed"])
+        # last: synthetic history for the monitoring dashboard, and the facts of every pathway
+        from veerkracht.monitoring import demo as monitoring_demo
+
+        monitoring = monitoring_demo.seed(seed=options["seed"])
+        self.stdout.write(
+            f"Monitoring: {monitoring['generated'].get('children', 0)} synthetic children of earlier years, "
+            f"facts refreshed in {monitoring['seconds']:.1f} s."
+        )
         self.stdout.write(
             f"Demo ready in {time.monotonic() - started:.1f} s: {result['households']} new households, "
             f"{result['children']} new children (existing demo data is left as it is)."
