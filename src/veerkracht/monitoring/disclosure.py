@@ -17,23 +17,24 @@ The table model
 The rules (:class:`Policy`, read from the settings ``VEERKRACHT_DISCLOSURE_MIN_COUNT`` (5),
 ``VEERKRACHT_DISCLOSURE_ROUNDING`` (5; 1 = no rounding) and ``VEERKRACHT_DISCLOSURE_MIN_DENOMINATOR`` (10))
     1. Primary suppression: a count from 1 to ``min_count - 1`` is not shown (reason
-       ``suppressed_small``, shown as "fewer than 5").
+       ``suppressed_small``, shown as "fewer than 5"). ``min_count`` 1 hides nothing (an
+       organisation's own figures, ``Policy.internal()``); 2 is refused, as "fewer than 2" says 1.
     2. Zeros. A 0 is published, as statistical offices do: there is nobody to protect, and "no child
        in this group had X" is what a municipality needs to know. One exception: a 0 that is a part of
        a line whose total is itself suppressed as small would tell that the few children of that
        small group all fall in the other parts (attribute disclosure of a group smaller than the
        threshold), so such a 0 is suppressed as well, with the same reason (0 is "fewer than 5", so
-       the label stays true). This is closed over the lines: a suppressed 0 that is the total of
-       other zeros hides them too, and a line of zeros of which one is suppressed is suppressed
-       whole (otherwise "0 = the rest" pins it). A 0 next to a published total (0 of 40 children
-       had X) is published.
+       the label stays true). Except where the 0 also lies in a line that is all zeros (an
+       organisation without children in that region, with its locations, or a category nobody
+       had): that line would pin it to 0 whatever is hidden, and it says nothing about the small
+       group, so it is shown. A 0 next to a published total (0 of 40 children had X) is published.
     3. Secondary suppression. In no line may a suppressed cell be worked out from the others.
        Complementary cells are chosen among the published non-zero cells of a line: first one that
        also mends another line with a single hidden cell (fewer cells hidden in all), then the
        smallest count (least information lost), parts before totals, then the order the cells were
        added; repeated to a fixed point over all lines, so linked tables and hierarchies are covered.
-       Then two attacks run on the result and every cell they pin gets one more complement, until
-       none is pinned:
+       Then attacks run on the result and every cell they pin gets one more complement (in one of
+       its lines, or further out when those have none), until none is pinned:
        - the exact linear attack: Gaussian elimination in fractions over all lines (a suppressed
          cell that is determined by a combination of lines, not only by one line);
        - the interval attack: each line's bounds propagated over all lines, with what the published
@@ -41,6 +42,10 @@ The rules (:class:`Policy`, read from the settings ``VEERKRACHT_DISCLOSURE_MIN_C
          suppressed a 0), a secondary cell is at least 5 (complements are never zeros), every
          count is >= 0. Without this, a row "10 = (1) + (1) + 8" would show that both hidden
          cells are 1.
+       - when those find nothing, an exhaustive whole-number search over each connected group of at
+         most 40 hidden cells: every hidden cell must have another value that fits all lines and
+         all bounds (a search that runs over its step budget counts as a pin). Larger groups rely
+         on the two attacks above.
        The choice is deterministic: the same table gives the same result. The attacks assume the
        published counts are exact (rounding off), so rounding is never relied on for protection.
     4. Rounding: published counts are rounded to the nearest multiple of ``rounding`` (CBS style),
@@ -59,6 +64,9 @@ The rules (:class:`Policy`, read from the settings ``VEERKRACHT_DISCLOSURE_MIN_C
 A cell that no complement can protect (only in degenerate tables, e.g. a line whose parts are all
 suppressed already and still pin it) is listed in :attr:`Publication.unprotected`; callers must not
 publish a table with such cells (``Publication.safe`` is False).
+
+Work: a three-way table of 35 regions x 24 organisations x 10 years with every margin (9,900 cells,
+1,571 lines) is protected in well under a second on the development machine.
 """
 
 from __future__ import annotations
