@@ -44,8 +44,8 @@ The rules (:class:`Policy`, read from the settings ``VEERKRACHT_DISCLOSURE_MIN_C
          cells are 1.
        - when those find nothing, an exhaustive whole-number search over each connected group of at
          most 40 hidden cells: every hidden cell must have another value that fits all lines and
-         all bounds (a search that runs over its step budget counts as a pin). Larger groups rely
-         on the two attacks above.
+         all bounds (a search that runs over its step budget counts as a pin). Larger groups, and
+         what is left when the call's step budget is spent, rely on the two attacks above.
        The choice is deterministic: the same table gives the same result. The attacks assume the
        published counts are exact (rounding off), so rounding is never relied on for protection.
     4. Rounding: published counts are rounded to the nearest multiple of ``rounding`` (CBS style),
@@ -686,12 +686,20 @@ class _OverBudget(Exception):
 
 
 def _pinned_by_search(
-    pr: _Problem, active: list, bounds: dict, skip: set, max_cells: int = 40, budget: int = 5000
+    pr: _Problem,
+    active: list,
+    bounds: dict,
+    skip: set,
+    max_cells: int = 40,
+    budget: int = 5000,
+    total_budget: int = 100_000,
 ) -> set[int]:
     """Whole-number search: for each hidden cell of a connected group of at most ``max_cells``, another
     filling of the group within the attacker's bounds that keeps every line. A cell without one (or
-    whose search runs over ``budget`` steps) counts as pinned, so it gets a complement. Larger groups
-    rely on the interval and linear attacks alone."""
+    whose search runs over ``budget`` steps) counts as pinned, so it gets a complement. Larger groups,
+    and whatever is left when ``total_budget`` steps are spent, rely on the interval and linear attacks
+    alone (this bounds the work on big tables)."""
+    spent = 0
     lines_of: dict[int, list[int]] = {}
     for a, (hidden, _) in enumerate(active):
         for _, i in hidden:
@@ -722,15 +730,19 @@ def _pinned_by_search(
                 continue
             true = pr.count[cell]
             found = None
+            if spent > total_budget:
+                return pinned
             for lo, hi in ((base[cell][0], true - 1), (true + 1, base[cell][1])):
                 if lo > hi:
                     continue
                 trial = {i: list(v) for i, v in base.items()}
                 trial[cell] = [lo, hi]
+                left = [budget]
                 try:
-                    found = _search(lines, trial, [budget])
+                    found = _search(lines, trial, left)
                 except _OverBudget:
                     found = None
+                spent += budget - left[0]
                 if found:
                     break
             if found:
