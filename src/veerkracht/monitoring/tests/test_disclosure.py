@@ -396,6 +396,30 @@ def test_linked_tables_share_the_region_total():
     assert_unbreakable(table, pub, exhaustive=True)
 
 
+def test_region_pages_protected_one_by_one_leak_and_one_national_table_does_not():
+    """Each region's page shows its region next to "other regions" and the national total. Protected
+    page by page, the small region is hidden on its own page only - and the national total minus the
+    regions published on the other pages gives it away. Protected once, nationally, with every page
+    reading its cells from that one publication, it stays hidden."""
+    regions = {"R1": 3, "R2": 20, "R3": 30, "R4": 12}
+    national = sum(regions.values())
+    pages = [breakdown({r: c, (r, "others"): national - c}, total_id="NL") for r, c in regions.items()]
+    together = link(*pages, breakdown(regions, total_id="NL"))  # the attacker knows the regions make up NL
+    shown = set()
+    for page in pages:
+        pub = protect(page, POLICY)
+        shown |= {c for c in pub if c not in pub.suppressed}
+    one_by_one = Publication(together, POLICY, {"R1"}, set(together.counts) - shown - {"R1"}, set())
+    assert linear_attack(together, one_by_one) == {"R1": 3, ("R1", "others"): 62}
+
+    nationally = protect(breakdown(regions, total_id="NL"), POLICY)
+    hidden = set(nationally.suppressed) | {(r, "others") for r in nationally.suppressed}
+    # each page shows a region (and its "others") exactly as the national publication does
+    pages_pub = Publication(together, POLICY, {"R1"}, hidden - {"R1"}, set())
+    assert nationally.secondary == {"R4"}
+    assert not linear_attack(together, pages_pub) and not subtraction_attack(together, pages_pub)
+
+
 def test_linked_tables_must_agree_on_shared_cells():
     with pytest.raises(ValueError, match="is 5 in one table and 6 in another"):
         link(breakdown({"a": 5}, total_id="r"), breakdown({"b": 6}, total_id="r"))
