@@ -305,6 +305,19 @@ AUDIT_TRUSTED_PROXY_COUNT = int(os.environ.get("VEERKRACHT_TRUSTED_PROXIES", "0"
 VEERKRACHT_EVALUATION_WEEKS = int(os.environ.get("VEERKRACHT_EVALUATION_WEEKS", "6"))
 if not 1 <= VEERKRACHT_EVALUATION_WEEKS <= 52:
     raise ImproperlyConfigured("VEERKRACHT_EVALUATION_WEEKS must be a number of weeks from 1 to 52")
+
+# Disclosure control of monitoring figures for everyone outside the organisation (issue 8):
+# counts 1..MIN_COUNT-1 hidden, counts rounded to a multiple of ROUNDING (1 = no rounding),
+# percentages only from MIN_DENOMINATOR on.
+VEERKRACHT_DISCLOSURE_MIN_COUNT = int(os.environ.get("VEERKRACHT_DISCLOSURE_MIN_COUNT", "5"))
+VEERKRACHT_DISCLOSURE_ROUNDING = int(os.environ.get("VEERKRACHT_DISCLOSURE_ROUNDING", "5"))
+VEERKRACHT_DISCLOSURE_MIN_DENOMINATOR = int(os.environ.get("VEERKRACHT_DISCLOSURE_MIN_DENOMINATOR", "10"))
+if VEERKRACHT_DISCLOSURE_MIN_COUNT < 1 or VEERKRACHT_DISCLOSURE_MIN_COUNT == 2:
+    raise ImproperlyConfigured("VEERKRACHT_DISCLOSURE_MIN_COUNT must be 1 (nothing hidden) or 3 or more")
+if not 1 <= VEERKRACHT_DISCLOSURE_ROUNDING <= 2 * VEERKRACHT_DISCLOSURE_MIN_COUNT:
+    raise ImproperlyConfigured("VEERKRACHT_DISCLOSURE_ROUNDING must be from 1 to twice VEERKRACHT_DISCLOSURE_MIN_COUNT")
+if VEERKRACHT_DISCLOSURE_MIN_DENOMINATOR < 1:
+    raise ImproperlyConfigured("VEERKRACHT_DISCLOSURE_MIN_DENOMINATOR must be at least 1")
 # Languages a child's safety plan can be printed in (language codes). Adding one needs only a
 # translation file in locale/<code>/LC_MESSAGES (e.g. ar, tr, pl, ti).
 VEERKRACHT_PLAN_LANGUAGES = _env_list("VEERKRACHT_PLAN_LANGUAGES", ["nl", "en"])
