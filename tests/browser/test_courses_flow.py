@@ -113,21 +113,24 @@ def test_group_from_a_template_enrolment_attendance_measurements_and_effect(page
     check_a11y(page, "measurements")
     rows = page.locator("tr[data-measurement]").evaluate_all(
         "rows => rows.map(row => ({child: row.querySelector('th').textContent.trim(),"
-        " timepoint: row.querySelector('td').textContent.trim(), href: row.querySelector('a').getAttribute('href')}))")
+        " timepoint: row.querySelector('td').textContent.trim(),"
+        " questionnaire: row.querySelectorAll('td')[1].textContent.trim(), href: row.querySelector('a').getAttribute('href')}))")
     assert len({row["child"] for row in rows}) == 3
     assert {row["timepoint"][:2] for row in rows} == {"T0", "T1", "T2"}
 
     # --- T0 and T1 of the CATS self-report: the child's screening page, then linked back ------------
     children_seen: list[str] = []
     entered = {"T0": 0, "T1": 0}
+    self_report = ""  # the questionnaire's name in the table, learnt from its first measurement page
     for row in rows:
         timepoint = row["timepoint"][:2]
-        if timepoint == "T2":
-            continue
+        if timepoint == "T2" or (self_report and row["questionnaire"] != self_report):
+            continue  # T2 lies ahead; the caregiver's questionnaire is left open here
         page.goto(row["href"])
         to_screening = page.locator(f"a[href^='/screening/'][href$='/afnemen/{CATS}/']")
         if to_screening.count() == 0:
-            continue  # the caregiver's questionnaire: left open here
+            continue
+        self_report = row["questionnaire"]
         if row["child"] not in children_seen:
             children_seen.append(row["child"])
         total = TOTALS[timepoint][children_seen.index(row["child"])]
@@ -194,10 +197,10 @@ def test_group_from_a_template_enrolment_attendance_measurements_and_effect(page
 def fill_cats(page, filled_on: datetime.date, total: int) -> None:  # type: ignore[no-untyped-def]
     """The CATS self-report form: the date, 15 events, 20 symptoms summing to ``total``, 5 functioning items."""
     page.locator("input[name=administered_on]").fill(filled_on.isoformat())
-    for number in range(1, 16):
-        page.locator(f"#id_item_e{number}_{number % 2}").check()  # yes / no
     base, extra = divmod(total, 20)
-    for number in range(1, 21):
-        page.locator(f"#id_item_s{number}_{base + (number <= extra)}").check()
-    for number in range(1, 6):
-        page.locator(f"#id_item_f{number}_{0 if total > 20 else 1}").check()
+    choices = [f"id_item_e{number}_{number % 2}" for number in range(1, 16)]  # yes / no
+    choices += [f"id_item_s{number}_{base + (number <= extra)}" for number in range(1, 21)]
+    choices += [f"id_item_f{number}_{0 if total > 20 else 1}" for number in range(1, 6)]
+    page.locator(f"#{choices[20]}").check()  # one by the pointer; the rest clicked in one go (40 round trips less)
+    page.evaluate("ids => ids.forEach(id => document.getElementById(id).click())", choices)
+    assert page.locator(", ".join(f"#{choice}:checked" for choice in choices)).count() == 40
