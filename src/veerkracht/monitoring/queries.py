@@ -493,6 +493,16 @@ def _count_text(published: disclosure.Published) -> str:
     return str(published.value) if published.shown else published.label
 
 
+def _part_text(published: disclosure.Published) -> str:
+    """A numerator or denominator beside the figure: hidden as a complement it says only "not shown" (the
+    figure itself carries the full reason)."""
+    if published.shown:
+        return str(published.value)
+    if published.reason == disclosure.SUPPRESSED_SECONDARY:
+        return _("not shown")
+    return published.label
+
+
 def _reason(pub: Publication, cell_id: Hashable) -> str | None:
     if cell_id in pub.unprotected:
         return disclosure.SUPPRESSED_SECONDARY
@@ -535,15 +545,15 @@ def figure(data: Data, code: str, year: int, suffix: tuple, *, national: bool = 
             pct = disclosure.Published(None, reason, pub.policy)
         else:
             pct = pub.percentage(num_id, den_id)
-        return Shown(f"{pct.value}%" if pct.shown else pct.label, numerator=_count_text(num),
-                     denominator=_count_text(den), hidden=not pct.shown,
+        return Shown(f"{pct.value}%" if pct.shown else pct.label, numerator=_part_text(num),
+                     denominator=_part_text(den), hidden=not pct.shown,
                      value=float(pct.value) if pct.shown else None, note=pct.label)
     if ind.kind in ("median", "mean"):
         if not num.shown:
-            return Shown(num.label, hidden=True, note=num.label, denominator=_count_text(num))
+            return Shown(num.label, hidden=True, note=num.label, denominator=_part_text(num))
         if raw[num_id] < pub.policy.min_denominator:
             label = disclosure.reason_label(disclosure.DENOMINATOR_TOO_SMALL, pub.policy)
-            return Shown(label, hidden=True, note=label, denominator=_count_text(num))
+            return Shown(label, hidden=True, note=label, denominator=_part_text(num))
         value = (values or {}).get(code)
         if value is None:
             return _none()
@@ -578,11 +588,11 @@ def distribution(data: Data, code: str, year: int, suffix: tuple, *, national: b
             shown = Shown(NOT_APPLICABLE, hidden=True)
         elif reason is not None:
             label = disclosure.reason_label(reason, pub.policy)
-            shown = Shown(label, numerator=_count_text(num), hidden=True, note=label)
+            shown = Shown(label, numerator=_part_text(num), hidden=True, note=label)
         else:
             pct = pub.percentage(num_id, den_id)
-            shown = Shown(f"{pct.value}%" if pct.shown else pct.label, numerator=_count_text(num),
-                          denominator=_count_text(_published(pub, den_id)), hidden=not pct.shown,
+            shown = Shown(f"{pct.value}%" if pct.shown else pct.label, numerator=_part_text(num),
+                          denominator=_part_text(_published(pub, den_id)), hidden=not pct.shown,
                           value=float(pct.value) if pct.shown else None, note=pct.label)
         result.append((str(labels.get(value, value)), shown))
     return result

@@ -228,3 +228,18 @@ def test_query_count_does_not_grow_with_facts_or_organisations(client_for, gemee
     large = _queries(client, url)
     assert large == small
     assert small <= 25
+
+
+def test_a_hidden_figure_says_why(client_for, gemeente_zuid):
+    """Zuid 2025: organisation C's one child of six with an intake is fewer than 5; the complements hidden
+    with it say "not shown", the figure itself the whole reason - never an empty cell."""
+    content = client_for(gemeente_zuid).get(reverse("monitoring:dashboard"), {"year": 2025}).content.decode()
+    hidden = [row_of(content, ind.code) for ind in indicators.registry().values()]
+    hidden = [row for row in hidden if "data-hidden" in row.split("<td data-national>")[0]]
+    assert hidden
+    for row in hidden:
+        here = row.split("<td data-here>")[1].split("</td>")[0]
+        figure = here.split("data-hidden>")[1].split("</span>")[0]
+        assert figure in ("fewer than 5", "not shown, so that a small number cannot be worked out",
+                          "no percentage: fewer than 10 in the total", "-")
+    assert any("(not shown of" in row or "of not shown)" in row for row in hidden)
