@@ -51,8 +51,9 @@ def trend_chart(years: Sequence[int], series: Sequence[tuple[str, Sequence[float
 
     step = PLOT_W / max(len(years) - 1, 1)
     xs = [LEFT + step * i if len(years) > 1 else LEFT + PLOT_W / 2 for i in range(len(years))]
+    hidden = _("hidden")  # outside the f-string, so that makemessages finds it
     described = "; ".join(
-        f"{label}: " + ", ".join(f"{year} {_('hidden') if v is None else f'{v:g}{unit}'}"
+        f"{label}: " + ", ".join(f"{year} {hidden if v is None else f'{v:g}{unit}'}"
                                  for year, v in zip(years, values, strict=True))
         for label, values in series)
     parts = [
