@@ -161,7 +161,9 @@ def test_group_from_a_template_enrolment_attendance_measurements_and_effect(page
     log_in(page, server, username="gedragswetenschapper")
     page.goto("/groepen/")
     course_report = page.locator("[data-template=jij-hoort-erbij] a[href^='/groepen/cursus/'][href$='/effect/']")
-    page.goto(course_report.get_attribute("href").replace("/effect/", "/betrouwbaarheid/"))
+    page.goto(course_report.get_attribute("href"))  # the course's effect report links the reliability page
+    page.locator("a[href^='/groepen/cursus/'][href$='/betrouwbaarheid/']").click()
+    page.wait_for_url(re.compile(r"/groepen/cursus/\d+/betrouwbaarheid/$"))
     check_a11y(page, "reliability")
     form = page.locator(f"form:has(input[name=instrument][value={CATS}])")
     form.locator("input[name=reliability]").fill("0,85")
