@@ -392,10 +392,18 @@ class Publication:
         return Published(round_percentage(numerator, denominator), None, self.policy)
 
 
-def protect(table: Table, policy: Policy | None = None) -> Publication:
-    """Apply the policy to the table (primary and secondary suppression; rounding on reading)."""
+def protect(table: Table, policy: Policy | None = None, *, last: Iterable[Hashable] = (),
+            owners: Mapping[Hashable, Iterable[Hashable]] | None = None) -> Publication:
+    """Apply the policy to the table (primary and secondary suppression; rounding on reading).
+
+    ``last``: cells chosen as complements only when no other cell will do (e.g. region and national
+    totals: hide a part rather than a total). ``owners``: cell id -> the organisations whose children the
+    cell counts. With it, the protection also holds against each organisation's own knowledge: for every
+    organisation its own cells (those counting only its children) are taken as known, and complements
+    are added (never among its own cells) until the attacks pin no hidden cell that counts the children
+    of exactly one other organisation."""
     policy = policy or Policy.from_settings()
-    small, secondary, unprotected = _suppress(table.counts, table.lines, policy.min_count)
+    small, secondary, unprotected = _suppress(table.counts, table.lines, policy.min_count, last, owners)
     return Publication(table, policy, small, secondary, unprotected)
 
 
@@ -492,7 +500,8 @@ def protect_rates(
 
 
 class _Problem:
-    def __init__(self, counts: Mapping, lines: Sequence[Line], min_count: int):
+    def __init__(self, counts: Mapping, lines: Sequence[Line], min_count: int, last: Iterable = (),
+                 owners: Mapping | None = None):
         self.ids = list(counts)
         self.index = {cell_id: i for i, cell_id in enumerate(self.ids)}
         self.count = [counts[c] for c in self.ids]
@@ -507,26 +516,30 @@ class _Problem:
             self.is_total[t] = True
             for p in parts:
                 self.lines_of[p].append(li)
+        self.last = {self.index[c] for c in last if c in self.index}
+        # owners: cell index -> the organisations whose children the cell counts (insider attacks)
+        self.owners = {self.index[c]: frozenset(o) for c, o in (owners or {}).items() if c in self.index}
 
     def members(self, li: int) -> list[int]:
         t, parts = self.lines[li]
         return [t, *parts]
 
     def candidate_key(self, i: int):
-        return (self.count[i], self.is_total[i], i)
+        return (i in self.last, self.count[i], self.is_total[i], i)
 
-    def best_candidate(self, line_indices: Iterable[int], sup: set) -> int | None:
+    def best_candidate(self, line_indices: Iterable[int], sup: set, exclude: set = frozenset()) -> int | None:
         best = None
         for li in line_indices:
             for i in self.members(li):
-                if i not in sup and self.count[i] > 0:
+                if i not in sup and i not in exclude and self.count[i] > 0:
                     if best is None or self.candidate_key(i) < self.candidate_key(best):
                         best = i
         return best
 
 
-def _suppress(counts: Mapping, lines: Sequence[Line], min_count: int) -> tuple[set, set, set]:
-    pr = _Problem(counts, lines, min_count)
+def _suppress(counts: Mapping, lines: Sequence[Line], min_count: int, last: Iterable = (),
+              owners: Mapping | None = None) -> tuple[set, set, set]:
+    pr = _Problem(counts, lines, min_count, last, owners)
     small = _primary(pr)
     sup = set(small)
     secondary: set[int] = set()
@@ -534,6 +547,24 @@ def _suppress(counts: Mapping, lines: Sequence[Line], min_count: int) -> tuple[s
     while True:
         _line_rule(pr, sup, secondary)
         pinned = _pinned(pr, small, sup)
+        if not pinned and pr.owners:
+            added = False
+            failed: set[int] = set()
+            for org, cells in _insider_pinned(pr, small, sup).items():
+                own = _own_cells(pr, org)
+                for i in sorted(cells):
+                    cand = _nearest_candidate(pr, i, sup, exclude=own, through=sup - own)
+                    if cand is None:
+                        failed.add(i)
+                        continue
+                    sup.add(cand)
+                    secondary.add(cand)
+                    added = True
+                    break  # one complement per organisation, then attack again
+            if added:
+                continue
+            unprotected |= failed
+            break
         if not pinned:
             break
         touched: set[int] = set()
@@ -549,23 +580,27 @@ def _suppress(counts: Mapping, lines: Sequence[Line], min_count: int) -> tuple[s
             touched.update(pr.lines_of[cand])
             added = True
         if not added:
-            unprotected = pinned
+            unprotected |= pinned
             break
     ids = pr.ids
     return {ids[i] for i in small}, {ids[i] for i in secondary}, {ids[i] for i in unprotected}
 
 
-def _nearest_candidate(pr: _Problem, i: int, sup: set) -> int | None:
+def _nearest_candidate(pr: _Problem, i: int, sup: set, exclude: set = frozenset(),
+                       through: set | None = None) -> int | None:
     """The best complement in a line of cell ``i``; when those lines have none, in the lines of the
-    hidden cells of those lines, and so on outwards (a cell pinned by a combination of lines)."""
+    hidden cells of those lines, and so on outwards (a cell pinned by a combination of lines). ``exclude``:
+    cells that may not be chosen (an insider knows them); ``through``: the cells still hidden to the
+    attacker (default ``sup``)."""
+    through = sup if through is None else through
     seen_lines: set[int] = set()
     ring = set(pr.lines_of[i])
     while ring:
-        cand = pr.best_candidate(sorted(ring), sup)
+        cand = pr.best_candidate(sorted(ring), sup, exclude)
         if cand is not None:
             return cand
         seen_lines |= ring
-        hidden = {j for li in ring for j in pr.members(li) if j in sup}
+        hidden = {j for li in ring for j in pr.members(li) if j in through}
         ring = {li for j in hidden for li in pr.lines_of[j]} - seen_lines
     return None
 
@@ -597,7 +632,8 @@ def _line_rule(pr: _Problem, sup: set, secondary: set) -> None:
             if i in sup or pr.count[i] == 0:
                 continue
             mends = sum(1 for other in pr.lines_of[i] if other != li and nsup[other] == 1)
-            key = (-mends, *pr.candidate_key(i))
+            last, *rest = pr.candidate_key(i)
+            key = (last, -mends, *rest)
             if best_key is None or key < best_key:
                 best, best_key = i, key
         if best is None:
@@ -625,25 +661,29 @@ def _attacker_bounds(pr: _Problem, small: set, sup: set) -> dict[int, list]:
     return bounds
 
 
-def _pinned(pr: _Problem, small: set, sup: set) -> set[int]:
+def _pinned(pr: _Problem, small: set, sup: set, lines: Sequence[int] | None = None) -> set[int]:
     """Hidden cells an attacker can fix, by the cheap attacks first and, when they find nothing, by an
-    exhaustive search on each small group of connected hidden cells."""
+    exhaustive search on each small group of connected hidden cells. ``lines``: only these lines (the
+    part of the table an insider's knowledge changes)."""
     bounds = _attacker_bounds(pr, small, sup)
+    if lines is not None:
+        inside = {i for li in lines for i in pr.members(li)}
+        bounds = {i: b for i, b in bounds.items() if i in inside}
     label_only = {i for i, (lo, hi) in bounds.items() if lo >= hi}  # "fewer than 2" is 1: nothing to hide
-    active = _active_lines(pr, sup)
+    active = _active_lines(pr, sup, lines)
     _propagate(active, bounds)
     pinned = {i for i, (lo, hi) in bounds.items() if lo >= hi and i not in label_only}
-    pinned |= _pinned_by_elimination(pr, sup)
+    pinned |= _pinned_by_elimination(pr, sup, lines)
     if not pinned:
         pinned = _pinned_by_search(pr, active, bounds, label_only)
     return pinned
 
 
-def _active_lines(pr: _Problem, sup: set) -> list[tuple[list, int]]:
+def _active_lines(pr: _Problem, sup: set, lines: Sequence[int] | None = None) -> list[tuple[list, int]]:
     """Each line with hidden cells as ([(coefficient, cell)], right-hand side): total - parts == 0 with
     the published cells moved to the right."""
     active = []
-    for t, parts in pr.lines:
+    for t, parts in (pr.lines if lines is None else [pr.lines[li] for li in lines]):
         hidden = [(1, i) for i in (t,) if i in sup] + [(-1, p) for p in parts if p in sup]
         if hidden:
             known = sum(pr.count[p] for p in parts if p not in sup) - (pr.count[t] if t not in sup else 0)
@@ -679,6 +719,45 @@ def _propagate(active: list, bounds: dict, max_passes: int = 60) -> bool:
         if not changed:
             break
     return True
+
+
+def _own_cells(pr: _Problem, org: Hashable) -> set[int]:
+    """The cells an organisation knows exactly: those that count only its own children."""
+    return {i for i, owners in pr.owners.items() if owners and owners <= {org}}
+
+
+def _insider_pinned(pr: _Problem, small: set, sup: set) -> dict[Hashable, set[int]]:
+    """For each organisation, with its own cells known: the hidden cells the attacks pin that count the
+    children of exactly one other organisation (a cell of another organisation, or a region or total
+    cell with only one organisation besides the attacker). Only the lines connected to the attacker's
+    own hidden cells through hidden cells are attacked: elsewhere nothing changes."""
+    orgs = sorted({o for owners in pr.owners.values() for o in owners}, key=repr)
+    found: dict[Hashable, set[int]] = {}
+    for org in orgs:
+        own = _own_cells(pr, org)
+        known = own & sup
+        if not known:
+            continue
+        hidden = sup - own
+        lines: set[int] = set()
+        stack = list(known)
+        seen = set(known)
+        while stack:
+            for li in pr.lines_of[stack.pop()]:
+                if li in lines:
+                    continue
+                lines.add(li)
+                for j in pr.members(li):
+                    if j in hidden and j not in seen:
+                        seen.add(j)
+                        stack.append(j)
+        if not lines:
+            continue
+        pinned = _pinned(pr, small, hidden, sorted(lines))
+        leaks = {i for i in pinned if len(pr.owners.get(i, frozenset()) - {org}) == 1}
+        if leaks:
+            found[org] = leaks
+    return found
 
 
 class _OverBudget(Exception):
@@ -772,11 +851,11 @@ def _search(lines: list, bounds: dict, budget: list) -> dict | None:
     return None
 
 
-def _pinned_by_elimination(pr: _Problem, sup: set) -> set[int]:
+def _pinned_by_elimination(pr: _Problem, sup: set, lines: Sequence[int] | None = None) -> set[int]:
     """Suppressed cells that a combination of lines determines exactly (fractions, no rounding)."""
     pivots: dict[int, dict[int, object]] = {}
     holders: dict[int, set[int]] = {}  # column -> pivot columns whose row contains it
-    for t, parts in pr.lines:
+    for t, parts in (pr.lines if lines is None else [pr.lines[li] for li in lines]):
         row: dict[int, object] = {}
         if t in sup:
             row[t] = 1

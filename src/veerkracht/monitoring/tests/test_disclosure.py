@@ -337,7 +337,7 @@ def test_the_linear_check_is_needed(monkeypatch):
     table = two_way({(f"r{r}", f"c{c}"): v for r, row in enumerate(BRIDGED) for c, v in enumerate(row)})
     assert_unbreakable(table, protect(table, POLICY), exhaustive=True)
     # without the linear check (and the search, which would also catch it: it runs for small groups only)
-    monkeypatch.setattr(disclosure, "_pinned_by_elimination", lambda problem, hidden: set())
+    monkeypatch.setattr(disclosure, "_pinned_by_elimination", lambda problem, hidden, lines=None: set())
     monkeypatch.setattr(disclosure, "_pinned_by_search", lambda *args: set())
     weakened = protect(table, POLICY)
     assert not subtraction_attack(table, weakened)
@@ -714,3 +714,81 @@ def test_national_cube_35_regions_24_organisations_10_years():
     assert not subtraction_attack(table, pub)
     pinned, _ = interval_attack(table, pub)
     assert not pinned
+
+
+# ------------------------------------------------------------------------ totals last, insider knowledge
+
+
+def test_totals_given_last_are_complements_only_when_nothing_else_works():
+    """Region R1 is one total of two breakdowns (organisations, types of care), each with a small part.
+    Hiding R1 mends both lines at once - and then R2 must go too, as NL = R1 + R2. With the totals last,
+    a part of each line is hidden instead and every total stays published."""
+    table = link(breakdown({"o1": 3, "o2": 50}, total_id="R1"), breakdown({"c1": 2, "c2": 51}, total_id="R1"),
+                 breakdown({"R1": 53, "R2": 40}, total_id="NL"))
+    default = protect(table, POLICY)
+    assert {"R1", "R2"} <= default.secondary
+    parts_first = protect(table, POLICY, last=["R1", "R2", "NL"])
+    assert parts_first.secondary == {"o2", "c2"}
+    assert_unbreakable(table, parts_first, exhaustive=True)
+
+
+def insider_attack(table, publication, owners):
+    """For every organisation: its own cells (those counting only its children) are known exactly besides
+    the published table. Returns {organisation: hidden cells it pins} for the cells that count the
+    children of exactly one other organisation."""
+    leaks = {}
+    for org in sorted({o for found in owners.values() for o in found}):
+        own = {c for c, found in owners.items() if found and set(found) <= {org}}
+        seen = Publication(table, publication.policy, publication.small - own, publication.secondary - own, set())
+        found = set(subtraction_attack(table, seen)) | set(linear_attack(table, seen))
+        for labelled in (False, True):
+            found |= set(interval_attack(table, seen, labelled)[0])
+        bad = {c for c in found if len(set(owners.get(c, ())) - {org}) == 1}
+        if bad:
+            leaks[org] = bad
+    return leaks
+
+
+def _region_table(orgs):
+    """Region R = its organisations, each organisation = its locations; owners per cell."""
+    children = {"R": list(orgs)}
+    leaves, owners = {}, {"R": set(orgs)}
+    for org, locations in orgs.items():
+        children[org] = [f"{org}{i}" for i in range(len(locations))]
+        owners[org] = {org}
+        for i, count in enumerate(locations):
+            leaves[f"{org}{i}"] = count
+            owners[f"{org}{i}"] = {org}
+    return hierarchy(children, leaves), owners
+
+
+def test_the_team_leader_subtracts_the_own_organisation_without_the_insider_check():
+    """B's 3 children are hidden; the smallest complement is organisation A. A's team leader knows A
+    exactly: R - A - C gives B. With the owners given, C is hidden as well."""
+    table, owners = _region_table({"A": [40], "B": [3], "C": [50]})
+    plain = protect(table, POLICY)
+    assert plain.secondary == {"A", "A0"} or "C" not in plain.suppressed
+    assert insider_attack(table, plain, owners)["A"] >= {"B"}
+    guarded = protect(table, POLICY, owners=owners)
+    assert_unbreakable(table, guarded, exhaustive=True)
+    assert not insider_attack(table, guarded, owners)
+    assert "C" in guarded.suppressed
+
+
+def test_a_region_of_two_organisations_is_hidden_from_each():
+    """R = A + B with B small: A's team leader would read B from a published R."""
+    table, owners = _region_table({"A": [30, 12], "B": [2, 20]})
+    guarded = protect(table, POLICY, owners=owners, last=["R"])
+    assert not insider_attack(table, guarded, owners)
+    assert_unbreakable(table, guarded, exhaustive=True)
+
+
+def test_insider_attacker_fails_on_random_regions():
+    rng = random.Random(3)
+    for _ in range(25):
+        orgs = {o: [rng.choice([0, 1, 2, 3, 4, 6, 9, 15, 30]) for _ in range(rng.choice([1, 2, 3]))]
+                for o in "ABCD"[: rng.choice([2, 3, 4])]}
+        table, owners = _region_table(orgs)
+        pub = protect(table, POLICY, owners=owners, last=["R"])
+        assert_unbreakable(table, pub)
+        assert not insider_attack(table, pub, owners), orgs
