@@ -553,7 +553,7 @@ def _suppress(counts: Mapping, lines: Sequence[Line], min_count: int, last: Iter
             for org, cells in _insider_pinned(pr, small, sup).items():
                 own = _own_cells(pr, org)
                 for i in sorted(cells):
-                    cand = _nearest_candidate(pr, i, sup, exclude=own, through=sup - own)
+                    cand = _insider_candidate(pr, small, sup, own, i)
                     if cand is None:
                         failed.add(i)
                         continue
@@ -727,10 +727,13 @@ def _own_cells(pr: _Problem, org: Hashable) -> set[int]:
 
 
 def _insider_pinned(pr: _Problem, small: set, sup: set) -> dict[Hashable, set[int]]:
-    """For each organisation, with its own cells known: the hidden cells the attacks pin that count the
-    children of exactly one other organisation (a cell of another organisation, or a region or total
-    cell with only one organisation besides the attacker). Only the lines connected to the attacker's
-    own hidden cells through hidden cells are attacked: elsewhere nothing changes."""
+    """For each organisation, with its own cells known: the small (primary suppressed) cells the attacks
+    pin that count the children of exactly one other organisation (a cell of another organisation, or a
+    region or total cell with only one organisation besides the attacker). Complements (secondary cells)
+    are at least ``min_count``, publishable on their own: one that the insider works out is no disclosure
+    in itself, and whatever small cell it would give away the same attacks pin as well. Only the lines
+    connected to the attacker's own hidden cells through hidden cells are attacked: elsewhere nothing
+    changes."""
     orgs = sorted({o for owners in pr.owners.values() for o in owners}, key=repr)
     found: dict[Hashable, set[int]] = {}
     for org in orgs:
@@ -739,25 +742,59 @@ def _insider_pinned(pr: _Problem, small: set, sup: set) -> dict[Hashable, set[in
         if not known:
             continue
         hidden = sup - own
-        lines: set[int] = set()
-        stack = list(known)
-        seen = set(known)
-        while stack:
-            for li in pr.lines_of[stack.pop()]:
-                if li in lines:
-                    continue
-                lines.add(li)
-                for j in pr.members(li):
-                    if j in hidden and j not in seen:
-                        seen.add(j)
-                        stack.append(j)
+        lines = _connected_lines(pr, known, hidden)
         if not lines:
             continue
         pinned = _pinned(pr, small, hidden, sorted(lines))
-        leaks = {i for i in pinned if len(pr.owners.get(i, frozenset()) - {org}) == 1}
+        leaks = {i for i in pinned if i in small and len(pr.owners.get(i, frozenset()) - {org}) == 1}
         if leaks:
             found[org] = leaks
     return found
+
+
+def _connected_lines(pr: _Problem, start: Iterable[int], hidden: set) -> list[int]:
+    """The lines reachable from the cells ``start`` through hidden cells."""
+    lines: set[int] = set()
+    stack = list(start)
+    seen = set(stack)
+    while stack:
+        for li in pr.lines_of[stack.pop()]:
+            if li in lines:
+                continue
+            lines.add(li)
+            for j in pr.members(li):
+                if j in hidden and j not in seen:
+                    seen.add(j)
+                    stack.append(j)
+    return sorted(lines)
+
+
+def _insider_candidate(pr: _Problem, small: set, sup: set, own: set, cell: int, tries: int = 12) -> int | None:
+    """A complement that frees ``cell`` from the organisation that knows ``own``: the candidates of the
+    nearest lines first (as :func:`_nearest_candidate`, never an own cell), each tried with the attacks;
+    the first that leaves ``cell`` undetermined is taken. After ``tries`` failures, the nearest (the
+    next round attacks again)."""
+    known = own & sup
+    seen_lines: set[int] = set()
+    ring = set(pr.lines_of[cell])
+    first = None
+    tried = 0
+    while ring:
+        found = sorted({j for li in ring for j in pr.members(li)
+                        if j not in sup and j not in own and pr.count[j] > 0}, key=pr.candidate_key)
+        for cand in found:
+            if first is None:
+                first = cand
+            if tried >= tries:
+                return first
+            tried += 1
+            hidden = (sup | {cand}) - own
+            if cell not in _pinned(pr, small, hidden, _connected_lines(pr, known, hidden)):
+                return cand
+        seen_lines |= ring
+        through = {j for li in ring for j in pr.members(li) if j in sup and j not in own}
+        ring = {li for j in through for li in pr.lines_of[j]} - seen_lines
+    return first
 
 
 class _OverBudget(Exception):

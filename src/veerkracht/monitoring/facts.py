@@ -44,7 +44,7 @@ from veerkracht.referrals.models import Referral, ReferralEvent, ReferralStatus
 from veerkracht.safety.models import SafetyPlanRevision
 from veerkracht.screening.models import Administration
 
-from .models import ChildStayFact, age_group
+from .models import ChildStayFact, Publication, age_group
 
 INTAKE_CODE = "intake"
 # Used only when a methodology has no intake activity (the project default deadline, domain.md).
@@ -294,14 +294,17 @@ def refresh(*, since: datetime.date | None = None, today: datetime.date | None =
     """Replace the fact rows of the pathways in scope (all, or stays open on or after ``since``).
 
     Rows of pathways that no longer exist are kept (figures of past years survive retention). One
-    transaction; one audit event with counts only."""
+    transaction; one audit event with counts only. Then the national publications of the years it touched
+    are deleted and protected again (``queries.national``), so that no page view waits for them."""
     pathways = pathways_in_scope(since)
     written = 0
     with transaction.atomic():
         ids = pathways.values("pk")
+        years = set(ChildStayFact.objects.filter(pathway_id__in=ids).values_list("year", flat=True).distinct())
         deleted, _ = ChildStayFact.objects.filter(pathway_id__in=ids).delete()
         batch: list[dict[str, Any]] = []
         for fact in iter_facts(pathways, today=today):
+            years.add(fact["year"])
             batch.append(fact)
             if len(batch) >= BATCH_SIZE:
                 _insert(batch)
@@ -314,4 +317,10 @@ def refresh(*, since: datetime.date | None = None, today: datetime.date | None =
         record(actor=None, action=Action.UPDATE, object_type="monitoring.childstayfact", username="system",
                detail=" ".join(f"{k}={v}" for k, v in result.items())
                + (f" since={since.isoformat()}" if since else " since=all"))
+        Publication.objects.filter(year__in=sorted(years)).delete()
+    if years:
+        from .disclosure import Policy
+        from .queries import definitions, national
+
+        national(definitions(), Policy.from_settings())
     return result

@@ -108,3 +108,27 @@ class ChildStayFact(models.Model):
 
     def __str__(self) -> str:
         return f"pathway {self.pathway_id} ({self.year})"
+
+
+class Publication(models.Model):
+    """One admission year's national publication, protected once (``queries.national``): which cells are
+    hidden, and why. Every region page, the trend, the breakdowns and the exports read their cells from
+    it. ``stamp`` is a digest of the protected table (every count and line), so a publication is reused
+    only for exactly the facts it was computed from; ``facts.refresh`` deletes the publications of the
+    years it touched. ``payload``: the hidden cell ids per reason (no counts, no names)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    policy_key = models.CharField(_("policy"), max_length=64)
+    stamp = models.CharField(_("facts stamp"), max_length=64)
+    payload = models.JSONField(_("hidden cells"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("monitoring publication")
+        verbose_name_plural = _("monitoring publications")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "policy_key", "stamp"], name="monpub_year_policy_stamp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"publication {self.year} ({self.policy_key})"

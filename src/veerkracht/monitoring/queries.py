@@ -16,25 +16,34 @@ Who sees what
       per organisation in the order the locations were created (stable; only the number is shown).
 
 How figures are protected
-    All figures of one admission year are protected in ONE ``disclosure.protect`` call: the viewed
-    region, the rest of the country (all other regions summed; never shown) and the Netherlands (=
-    region + rest), and the region's breakdowns (organisation -> location, type of care, age group),
-    each adding up to the region's total. Every count series (the children counted by an indicator's
-    denominator, its numerator, the rest = denominator - numerator, the number of children with a value
-    for a median, each destination) is a set of cells of that table, identified by its rule, so an
-    indicator whose denominator is another indicator's numerator shares those cells and is never
-    published two ways. Years are separate tables (a child counts once, in the year of admission, and
-    no total over years is shown). The trend, the dashboard, the breakdowns and the exports read the
-    same publication, so a cell is the same everywhere.
+    All figures of one admission year that leave an organisation come from ONE national publication
+    (``national``): one ``disclosure.protect`` call over every region of the country, each region as the
+    sum of its organisations, the Netherlands as the sum of the regions, and per region the breakdowns
+    every page shows (organisation -> location, type of care, age group), each adding up to the region's
+    total. Every count series (the children counted by an indicator's denominator, its numerator, the
+    rest = denominator - numerator, the number of children with a value for a median, each destination) is
+    a set of cells of that table, identified by its rule, so an indicator whose denominator is another
+    indicator's numerator shares those cells and is never published two ways. Years are separate tables
+    (a child counts once, in the year of admission, and no total over years is shown). Every region page,
+    the national figure beside it, the trend, the breakdowns and every export read their cells from that
+    publication, so a cell is the same everywhere and all pages together (every gemeente may publish its
+    own) give away no more than the one protected table: subtracting the published regions from the
+    national total recovers nothing that is hidden.
 
-    Why the rest of the country and not every region: the page shows one region and the Netherlands,
-    and what a reader can work out from them is the rest of the country, which the table protects. With
-    every region of the country in the table (35 regions, 75 count series) one page took about 9 s on
-    the demo data, and sparse regions far away pushed the secondary suppression up to the national
-    total. Residual risk (documented in the report): every region's page is protected on its own, so the
-    municipalities of ALL other regions together could subtract their published totals from the
-    national figure; a figure of a region is only published to that region's gemeente (and the team
-    leaders of organisations serving it).
+    Complements prefer parts: region and national totals are chosen only when no other cell will do
+    (``protect(last=...)``). And the protection holds against each organisation's own knowledge: a team
+    leader knows the own organisation's cells exactly, so for every organisation its own cells are taken
+    as known and complements are added until no small figure of another organisation (or of a region or
+    total with only one other organisation in it) follows (``protect(owners=...)``). In a region of two
+    organisations where one has small figures, the region's totals of those series are therefore hidden,
+    and another region's with them.
+
+    Stored: protecting a year nationally takes seconds (about 2 s per year without and 25 s with the
+    insider check on the demo's 35 regions), so each year's result is stored (``models.Publication``: the
+    hidden cell ids per reason, keyed by year, policy and a digest of the table) and reused while the
+    facts are unchanged. ``facts.refresh`` deletes the publications of the years it touched and protects
+    them again, so a page view normally only looks them up; a page that finds no publication for the
+    current facts (facts written another way, or a changed policy) protects and stores it itself.
 
     Quarters only for the own organisation (exact). Protected figures are per whole year: with
     quarters in the table (region x quarter with margins) nearly every quarter cell of a region is
@@ -44,20 +53,24 @@ How figures are protected
     published quarters from the published year. The team leader's own view is exact and shows the
     quarters (the national figure beside a quarter is not shown: it is published per year).
 
-Queries: a fixed number whatever the number of facts, organisations or years - the grid and each
-breakdown in ONE ``aggregate`` call each (the numerator and denominator of every indicator and the
-synthetic counts are ``Count(filter=...)`` annotations), medians and means of the shown cells from a
+Queries: a fixed number whatever the number of facts, organisations or years - the national grid and
+each national breakdown in ONE ``aggregate`` call each, one look-up of the stored publications (two
+more writes when one had to be protected), the own organisation's grid and breakdowns for a team leader
+(the numerator and denominator of every indicator and the synthetic counts are ``Count(filter=...)``
+annotations), medians and means of the shown cells from a
 histogram per indicator, plus the names of regions, organisations and locations.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -74,6 +87,7 @@ from .aggregate import aggregate
 from .disclosure import TOTAL, Policy, Publication
 from .indicators import Indicator, Part
 from .models import AgeGroup, ChildStayFact
+from .models import Publication as StoredPublication
 
 QUARTERS = (1, 2, 3, 4)
 TREND_CODES = ("normenkader_1", "normenkader_2", "normenkader_3", "normenkader_4")
@@ -81,10 +95,6 @@ TREND_CODES = ("normenkader_1", "normenkader_2", "normenkader_3", "normenkader_4
 BREAKDOWN_CODES = ("children_admitted", *TREND_CODES)
 VIEW_ROLES = frozenset({Role.GEMEENTE, Role.TEAMLEIDER})
 DIMENSIONS = ("organisation", "location", "care_type", "age_group")
-# The rows of the national grid: the viewed region and the rest of the country (all other regions summed);
-# for the own organisation's view the Netherlands alone.
-OTHER_REGIONS = "other_regions"
-NATIONAL = "national"
 
 
 # ------------------------------------------------------------------------------------------------ scope
@@ -409,71 +419,246 @@ class Data:
     breakdown_values: dict[str, list]
 
 
+# ---------------------------------------------------------------------------- the national publication
+
+# Bump when the protection itself changes: stored publications of an older version are then recomputed.
+PROTECTION_VERSION = 2
+BREAKDOWN_DIMS = ("care_type", "age_group")
+
+
+def policy_key(policy: Policy) -> str:
+    return f"v{PROTECTION_VERSION}:{policy.min_count}:{policy.rounding}:{policy.min_denominator}"
+
+
+def _encode(cell_id: Any) -> Any:
+    if cell_id is TOTAL:
+        return {"t": 1}
+    if isinstance(cell_id, tuple):
+        return [_encode(x) for x in cell_id]
+    return cell_id
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return TOTAL
+    if isinstance(value, list):
+        return tuple(_decode(x) for x in value)
+    return value
+
+
+@dataclass
+class NationalYear:
+    """One year's national table (raw counts) and its protection."""
+
+    table: disclosure.Table
+    owners: dict[Hashable, frozenset]
+    last: list[Hashable]
+    stamp: str
+    publication: Publication | None = None
+
+
+def _national_table(defs: Definitions, grid: dict, located: dict, by_dim: dict[str, dict]) -> NationalYear:
+    """The table of one year: for every count series, every region (``(s, region, TOTAL)``) as the sum of
+    its organisations (``(s, region, "organisation", org)``) and the Netherlands (``(s, TOTAL, TOTAL)``) as
+    the sum of the regions; for the breakdown series also each organisation as the sum of its locations
+    in that region and the region by type of care and by age group. ``owners``: per cell, the
+    organisations whose children it counts (for the insider check)."""
+    table = disclosure.Table()
+    owners: dict[Hashable, frozenset] = {}
+    last: list[Hashable] = []
+    orgs_of: dict[Hashable, set] = defaultdict(set)
+    for counts in grid.values():
+        for region, org in counts:
+            orgs_of[region].add(org)
+    regions = sorted(orgs_of)
+    for s in sorted(grid, key=repr):
+        counts = grid[s]
+        national, everyone = 0, set()
+        for region in regions:
+            orgs = sorted(orgs_of[region])
+            present = frozenset(o for o in orgs if counts.get((region, o), 0) > 0)
+            for org in orgs:
+                table.add_cell((s, region, "organisation", org), counts.get((region, org), 0))
+                owners[(s, region, "organisation", org)] = frozenset({org}) if org in present else frozenset()
+            total = sum(counts.get((region, o), 0) for o in orgs)
+            table.add_cell((s, region, TOTAL), total)
+            table.add_line((s, region, TOTAL), [(s, region, "organisation", o) for o in orgs])
+            owners[(s, region, TOTAL)] = present
+            last.append((s, region, TOTAL))
+            national += total
+            everyone |= present
+        table.add_cell((s, TOTAL, TOTAL), national)
+        table.add_line((s, TOTAL, TOTAL), [(s, r, TOTAL) for r in regions])
+        owners[(s, TOTAL, TOTAL)] = frozenset(everyone)
+        last.append((s, TOTAL, TOTAL))
+    for s in sorted(located, key=repr):
+        per_org: dict[tuple, list] = defaultdict(list)
+        for (region, org, loc), count in sorted(located[s].items(), key=repr):
+            table.add_cell((s, region, "location", loc), count)
+            owners[(s, region, "location", loc)] = frozenset({org}) if count else frozenset()
+            per_org[(region, org)].append((s, region, "location", loc))
+        for (region, org), locs in per_org.items():
+            table.add_line((s, region, "organisation", org), locs)
+    for dim, series in by_dim.items():
+        for s in sorted(series, key=repr):
+            cells: dict[tuple, int] = defaultdict(int)
+            who: dict[tuple, set] = defaultdict(set)
+            for (region, org, value), count in series[s].items():
+                cells[(region, value)] += count
+                if count:
+                    who[(region, value)].add(org)
+            for region in regions:
+                values = sorted(v for r, v in cells if r == region)
+                if not values:
+                    continue
+                for value in values:
+                    table.add_cell((s, region, dim, value), cells[(region, value)])
+                    owners[(s, region, dim, value)] = frozenset(who[(region, value)])
+                table.add_line((s, region, TOTAL), [(s, region, dim, v) for v in values])
+    by_series: dict[Hashable, list] = defaultdict(list)
+    for cell_id in table.counts:
+        by_series[cell_id[0]].append(cell_id[1:])
+    for total, parts in defs.series.partitions:
+        for suffix in by_series.get(total, ()):
+            ids = [(p, *suffix) for p in parts]
+            if all(i in table for i in ids):
+                table.add_line((total, *suffix), ids)
+    digest = hashlib.sha256()
+    for cell_id, count in table.counts.items():
+        digest.update(json.dumps([_encode(cell_id), count]).encode())
+    for line in table.lines:
+        digest.update(json.dumps([_encode(line.total), [_encode(p) for p in line.parts]]).encode())
+    return NationalYear(table, owners, last, digest.hexdigest())
+
+
+def national(defs: Definitions, policy: Policy) -> tuple[dict[int, NationalYear], dict[str, list]]:
+    """Every year's national publication, protected once per (year, policy, facts) and stored
+    (``models.Publication``): four aggregate queries and one look-up; a year whose facts changed since
+    (a refresh) is protected again and stored (two more queries). Also returns the aggregate rows by
+    location, type of care and age group (for the breakdown values of a region)."""
+    counted = defs.series.count_indicators
+    shown = [registry.get(code) for code in BREAKDOWN_CODES]
+    grid = _series_counts(defs, aggregate(counted, by=["year", "region", "organisation"]),
+                          lambda k: (k["region"], k["organisation"]))
+    rows = {"location": aggregate(shown, by=["year", "region", "organisation", "location"])}
+    located = _series_counts(defs, rows["location"], lambda k: (k["region"], k["organisation"], k["location"]), shown)
+    by_dim = {}
+    for dim in BREAKDOWN_DIMS:
+        rows[dim] = aggregate(shown, by=["year", "region", "organisation", dim])
+        by_dim[dim] = _series_counts(defs, rows[dim], lambda k, dim=dim: (k["region"], k["organisation"], k[dim]),
+                                     shown)
+    years = {year: _national_table(defs, grid[year], located.get(year, {}),
+                                   {dim: by_dim[dim].get(year, {}) for dim in BREAKDOWN_DIMS})
+             for year in sorted(grid)}
+    key = policy_key(policy)
+    stored = {}
+    if years:
+        stored = {(y, s): p for y, s, p in StoredPublication.objects.filter(
+            policy_key=key, year__in=list(years), stamp__in=[n.stamp for n in years.values()]).values_list(
+            "year", "stamp", "payload")}
+    new = []
+    for year, nat in years.items():
+        payload = stored.get((year, nat.stamp))
+        if payload is not None:
+            sets = [{_decode(c) for c in payload[name]} for name in ("small", "secondary", "unprotected")]
+            nat.publication = Publication(nat.table, policy, *sets)
+            continue
+        nat.publication = disclosure.protect(nat.table, policy, last=nat.last, owners=nat.owners)
+        payload = {name: [_encode(c) for c in getattr(nat.publication, name)]
+                   for name in ("small", "secondary", "unprotected")}
+        new.append(StoredPublication(year=year, policy_key=key, stamp=nat.stamp, payload=payload,
+                                     computed_at=timezone.now()))
+    if new:
+        with transaction.atomic():
+            StoredPublication.objects.filter(policy_key=key, year__in=[p.year for p in new]).exclude(
+                stamp__in=[p.stamp for p in new]).delete()
+            StoredPublication.objects.bulk_create(new, ignore_conflicts=True)
+    return years, rows
+
+
+def _local(nat: NationalYear, region: Hashable | None, policy: Policy) -> Cells:
+    """The cells of one page from the national publication: ``(s, region, TOTAL)`` and the Netherlands
+    ``(s, TOTAL, TOTAL)`` as they are; the region's breakdown cells ``(s, region, dim, value)`` as ``(s,
+    dim, value)``. ``region`` None: the Netherlands only."""
+    pub = nat.publication
+    assert pub is not None
+    table = disclosure.Table()
+    mapping: dict[Hashable, Hashable] = {}
+    for cell_id, count in nat.table.counts.items():
+        s, where, *rest = cell_id
+        if where is TOTAL or (where == region and rest == [TOTAL]):
+            local = cell_id
+        elif where == region and region is not None:
+            local = (s, *rest)
+        else:
+            continue
+        mapping[cell_id] = local
+        table.add_cell(local, count)
+    small, secondary, unprotected = ({mapping[c] for c in found if c in mapping}
+                                     for found in (pub.small, pub.secondary, pub.unprotected))
+    return Cells(Publication(table, policy, small, secondary, unprotected), dict(table.counts))
+
+
 def load(view: View) -> Data:
-    """Aggregate and protect every year of the view (a fixed number of queries)."""
+    """Aggregate every year of the view and read its protected cells from the national publication (a
+    fixed number of queries)."""
     defs = definitions()
     policy = Policy.internal() if view.exact else Policy.from_settings()
     outsider = Policy.from_settings()
-    counted = defs.series.count_indicators
-    # the breakdowns are published for a fixed set of indicators (their cells are in the year's table)
-    shown = [registry.get(code) for code in BREAKDOWN_CODES]
+    nationals, national_rows = national(defs, outsider)
     names = Names()
+    values: dict[str, set] = defaultdict(set)
+    org_locations: dict[int, set] = defaultdict(set)
+    cells: dict[int, Cells] = {}
+    national_cells: dict[int, Cells] = {}
     if view.exact:
         here: Hashable = view.organisation_id
+        counted = defs.series.count_indicators
+        shown = [registry.get(code) for code in BREAKDOWN_CODES]
         grid_rows = aggregate(counted, filters={"organisation": view.organisation_id},
                               by=["year", "organisation", "quarter"])
         grid = _series_counts(defs, grid_rows, lambda k: (k["organisation"], k["quarter"]))
-        rows_of_year = {y: [view.organisation_id] for y in grid}
-        national_rows = aggregate(counted, by=["year"])
-        national_grid = _series_counts(defs, national_rows, lambda k: (NATIONAL, TOTAL))
-        dims = ("location", "care_type", "age_group")
-        filters = {"organisation": view.organisation_id}
+        dims: tuple[str, ...] = ("location", "care_type", "age_group")
+        by_dim: dict[str, dict] = {}
+        for dim in dims:
+            by = ["year", "organisation", "location"] if dim == "location" else ["year", dim]
+            found = aggregate(shown, filters={"organisation": view.organisation_id}, by=by)
+            for row in found:
+                values[dim].add(row.key[dim])
+            by_dim[dim] = _series_counts(defs, found, lambda k, dim=dim: k[dim], shown)
+        years = sorted(set(grid) | set(nationals), reverse=True) or [timezone.localdate().year]
+        breakdown_values = {dim: _ordered(dim, values[dim]) for dim in dims}
+        for year in years:
+            breakdowns = {dim: (breakdown_values[dim], by_dim[dim].get(year, {})) for dim in dims}
+            table = _year_table(defs, grid.get(year, {}), [view.organisation_id], here, breakdowns, {}, QUARTERS)
+            cells[year] = Cells(disclosure.protect(table, policy), dict(table.counts))
+            if year in nationals:
+                national_cells[year] = _local(nationals[year], None, outsider)
     else:
         here = view.region_id
-        grid_rows = aggregate(counted, by=["year", "region"])
-        grid = _series_counts(defs, grid_rows,
-                              lambda k: (k["region"] if k["region"] == view.region_id else OTHER_REGIONS, TOTAL))
-        rows_of_year = {y: [view.region_id, OTHER_REGIONS] for y in grid}
-        national_grid = {}
         dims = DIMENSIONS
-        filters = {"region": view.region_id}
-    by_dim: dict[str, dict] = {}
-    values: dict[str, set] = defaultdict(set)
-    org_locations: dict[int, set] = defaultdict(set)
-    for dim in dims:
-        by = ["year", "organisation", "location"] if dim == "location" else ["year", dim]
-        found = aggregate(shown, filters=filters, by=by)
-        for row in found:
-            values[dim].add(row.key[dim])
-            if dim == "location":
-                org_locations[row.key["organisation"]].add(row.key["location"])
-        by_dim[dim] = _series_counts(defs, found, lambda k, dim=dim: k[dim], shown)
-    if "organisation" in dims:
-        # every location belongs to one organisation: the organisation row is the sum of its locations
-        values["organisation"] |= set(org_locations)
-    # without any fact yet the current year is shown (every figure "-")
-    years = sorted(set(grid) | set(national_grid), reverse=True) or [timezone.localdate().year]
-    breakdown_values = {dim: _ordered(dim, values[dim]) for dim in dims}
-    cells: dict[int, Cells] = {}
-    national: dict[int, Cells] = {}
-    ol = {org: sorted(locs) for org, locs in org_locations.items()}
-    for year in years:
-        breakdowns = {dim: (breakdown_values[dim], by_dim[dim].get(year, {})) for dim in dims}
-        table = _year_table(defs, grid.get(year, {}), rows_of_year.get(year, [here]), here, breakdowns,
-                            ol if "organisation" in dims else {}, QUARTERS if view.exact else ())
-        cells[year] = Cells(disclosure.protect(table, policy), dict(table.counts))
-        if view.exact:
-            ntable = _year_table(defs, national_grid.get(year, {}), [NATIONAL], None, {}, {})
-            national[year] = Cells(disclosure.protect(ntable, outsider), dict(ntable.counts))
+        for dim, rows in national_rows.items():
+            for row in rows:
+                if row.key["region"] != here:
+                    continue
+                values[dim].add(row.key[dim])
+                values["organisation"].add(row.key["organisation"])
+                if dim == "location":
+                    org_locations[row.key["organisation"]].add(row.key["location"])
+        years = sorted(nationals, reverse=True) or [timezone.localdate().year]
+        breakdown_values = {dim: _ordered(dim, values[dim]) for dim in dims}
+        for year, nat in nationals.items():
+            cells[year] = _local(nat, here, policy)
     # names: regions, organisations, locations (three queries at most)
     names.regions = dict(Region.objects.filter(pk__in=[here] if not view.exact else []).values_list("id", "name"))
-    if "organisation" in dims or view.exact:
-        org_ids = set(breakdown_values.get("organisation", [])) | set(org_locations)
-        names.organisations = dict(Organisation.objects.filter(pk__in=org_ids).values_list("id", "name"))
-        names.locations, names.location_org, names.own_locations = location_labels(
-            org_ids, own=view.organisation_id if view.exact else None)
+    org_ids = set(breakdown_values.get("organisation", [])) | set(org_locations)
+    if view.exact:
+        org_ids.add(view.organisation_id)
+    names.organisations = dict(Organisation.objects.filter(pk__in=org_ids).values_list("id", "name"))
+    names.locations, names.location_org, names.own_locations = location_labels(
+        org_ids, own=view.organisation_id if view.exact else None)
     return Data(view=view, defs=defs, policy=policy, years=years, names=names, here=here, cells=cells,
-                national=national, breakdown_values=breakdown_values)
+                national=national_cells, breakdown_values=breakdown_values)
 
 
 def _ordered(dim: str, found: set) -> list:

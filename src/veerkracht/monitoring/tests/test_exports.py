@@ -36,10 +36,10 @@ def test_csv_has_the_protected_figures_of_the_screen_and_is_logged(client_for, g
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == f'attachment; filename="monitoring-regio-{world["noord"].pk}-2025.csv"'
     rows = _csv_rows(response)
-    own_intake = _find(rows, "own_intake")
-    # value, numerator, denominator, note; then the Netherlands (97 of 141: published 95 of 140)
-    assert own_intake[5:9] == ["71.0", "60", "85", ""]
-    assert own_intake[10:14] == ["69.0", "95", "140", ""]
+    safety_plan = _find(rows, "safety_plan")
+    # value, numerator, denominator, note; then the Netherlands (118 of 211: published 120 of 210)
+    assert safety_plan[5:9] == ["61.0", "50", "85", ""]
+    assert safety_plan[10:14] == ["56.0", "120", "210", ""]
     text = "\n".join(";".join(r) for r in rows)
     for name in ("De Linde", "Het Baken"):
         assert name not in text
@@ -65,8 +65,8 @@ def test_xlsx_opens_with_the_same_figures(client_for, gemeente_noord, world):
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["About", "Indicators", "Trend", "Breakdowns"]
     rows = [list(r) for r in book["Indicators"].iter_rows(values_only=True)]
-    own_intake = _find(rows, "own_intake")
-    assert own_intake[5:8] == [71.0, "60", "85"]
+    safety_plan = _find(rows, "safety_plan")
+    assert safety_plan[5:8] == [61.0, "50", "85"]
     text = " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
     assert "De Linde" not in text and "Het Baken" not in text
     assert AuditEvent.objects.filter(action=Action.EXPORT, detail="monitoring xlsx 2025 protected").count() == 1
@@ -111,7 +111,7 @@ def test_annual_report_pdf(client_for, gemeente_noord, world):
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Annual report 2025: region Regio Noord" in text
-    assert "71%" in text and "Trend over the years" in text
+    assert "61%" in text and "Trend over the years" in text
     assert "Opvang Noord: Location 1" in text
     assert "De Linde" not in text and "Het Baken" not in text
     # tagged PDF (PDF/UA)

@@ -50,7 +50,10 @@ def english(user: User) -> User:
 @pytest.fixture
 def world(org_a, org_b, location_a, location_b):  # type: ignore[no-untyped-def]
     """Region Noord: organisation A (De Linde: 60 children in 2025, Het Baken: 25); region Zuid: organisation B
-    (50) and organisation C (6, one with an intake). 2024: 20 children at De Linde."""
+    (50) and organisation C (6, one with an intake); region West: organisation D (40); region Oost: organisation
+    E (30). 2024: 20 children at De Linde. (West and Oost are there because a small country cannot hide a
+    region: Zuid is hidden wherever C's small figures would follow from it and B's own - the team leader's
+    knowledge -, and then other regions must go as well, as the Netherlands is their sum.)"""
     noord = location_a.region
     zuid = location_b.region
     baken = factories.LocationFactory(organisation=org_a, name="Het Baken", region=noord)
@@ -62,8 +65,18 @@ def world(org_a, org_b, location_a, location_b):  # type: ignore[no-untyped-def]
     make_facts(klein, 6, has_intake=1, safety_plan=1, screened=1)
     make_facts(location_b, 50, has_intake=36, safety_plan=30, screened=25)
     make_facts(location_a, 20, year=2024, has_intake=10)
-    return {"noord": noord, "zuid": zuid, "org_a": org_a, "org_b": org_b, "org_c": org_c,
-            "baken": baken, "klein": klein}
+    west = factories.RegionFactory(name="Regio West", code="RW")
+    org_d = factories.OrganisationFactory(name="Opvang West", short_code="WST")
+    org_d.regions.add(west)
+    duin = factories.LocationFactory(organisation=org_d, name="De Duinen", region=west)
+    make_facts(duin, 40, has_intake=20, safety_plan=20, screened=20)
+    oost = factories.RegionFactory(name="Regio Oost", code="RO")
+    org_e = factories.OrganisationFactory(name="Opvang Oost", short_code="OST")
+    org_e.regions.add(oost)
+    make_facts(factories.LocationFactory(organisation=org_e, name="De Esch", region=oost), 30, has_intake=15,
+               safety_plan=15, screened=15)
+    return {"noord": noord, "zuid": zuid, "west": west, "oost": oost, "org_e": org_e, "org_a": org_a, "org_b": org_b, "org_c": org_c,
+            "org_d": org_d, "baken": baken, "klein": klein, "duin": duin}
 
 
 @pytest.fixture
@@ -106,14 +119,17 @@ def test_dashboard_shows_every_indicator_with_its_definition(client_for, gemeent
 
 def test_dashboard_region_figures_are_protected_and_national_beside(client_for, gemeente_noord):
     content = client_for(gemeente_noord).get(reverse("monitoring:dashboard"), {"year": 2025}).content.decode()
-    # Noord 2025: 85 children; the Netherlands 141, published rounded to 140
+    # Noord 2025: 85 children; the Netherlands 211, published rounded to 210
     row = row_of(content, "children_admitted")
     assert '<td data-here><span class="figure" data-figure>85</span>' in row
-    assert '<td data-national><span class="figure" data-figure>140</span>' in row
-    # own intake: 60 of 85 = 71%; the Netherlands 97 of 141 = 69% (from the unrounded counts), counts rounded
-    row = row_of(content, "own_intake")
-    assert '<span class="figure" data-figure>71%</span><span class="figure__parts"> (60 of 85)</span>' in row
-    assert '<span class="figure" data-figure>69%</span><span class="figure__parts"> (95 of 140)</span>' in row
+    assert '<td data-national><span class="figure" data-figure>210</span>' in row
+    # safety plan: 52 of 85 = 61%; the Netherlands 118 of 211 = 56% (from the unrounded counts), counts rounded
+    row = row_of(content, "safety_plan")
+    assert '<span class="figure" data-figure>61%</span><span class="figure__parts"> (50 of 85)</span>' in row
+    assert '<span class="figure" data-figure>56%</span><span class="figure__parts"> (120 of 210)</span>' in row
+    # own intake (60 of 85) is hidden as a complement of the national publication: the Netherlands' intakes
+    # minus the published regions would give Zuid's, and organisation B would then read C's one intake
+    assert "not shown, so that a small number cannot be worked out" in row_of(content, "own_intake")
     assert "Children admitted in 2025." in content
     # the gemeente has no quarter choice: protected figures are per whole year
     assert 'name="quarter"' not in content
@@ -216,7 +232,7 @@ def _queries(client, url) -> int:  # type: ignore[no-untyped-def]
 def test_query_count_does_not_grow_with_facts_or_organisations(client_for, gemeente_noord, world, page):
     client = client_for(gemeente_noord)
     url = reverse(page)
-    client.get(url)
+    client.get(url, {"year": 2025})  # the first view protects and stores the national publication
     small = _queries(client, url)
     for i in range(6):
         org = factories.OrganisationFactory(name=f"Opvang {i}", short_code=f"X{i}")
@@ -225,6 +241,7 @@ def test_query_count_does_not_grow_with_facts_or_organisations(client_for, gemee
             location = factories.LocationFactory(organisation=org, name=f"Huis {i}-{j}", region=world["noord"])
             make_facts(location, 15, quarter=j + 1, has_intake=7, age_group="12-17")
             make_facts(location, 4, year=2023, has_intake=2)
+    client.get(url, {"year": 2025})  # other facts: protected again and stored once
     large = _queries(client, url)
     assert large == small
     assert small <= 25
