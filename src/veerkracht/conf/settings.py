@@ -318,6 +318,10 @@ if not 1 <= VEERKRACHT_DISCLOSURE_ROUNDING <= 2 * VEERKRACHT_DISCLOSURE_MIN_COUN
     raise ImproperlyConfigured("VEERKRACHT_DISCLOSURE_ROUNDING must be from 1 to twice VEERKRACHT_DISCLOSURE_MIN_COUNT")
 if VEERKRACHT_DISCLOSURE_MIN_DENOMINATOR < 1:
     raise ImproperlyConfigured("VEERKRACHT_DISCLOSURE_MIN_DENOMINATOR must be at least 1")
+
+# The demo (seed_demo) adds this many synthetic children of earlier years, so that the monitoring
+# dashboard shows figures that are not all suppressed (0 = none; the test suite uses 0).
+VEERKRACHT_DEMO_HISTORY_CHILDREN = int(os.environ.get("VEERKRACHT_DEMO_HISTORY_CHILDREN", "2000"))
 # Languages a child's safety plan can be printed in (language codes). Adding one needs only a
 # translation file in locale/<code>/LC_MESSAGES (e.g. ar, tr, pl, ti).
 VEERKRACHT_PLAN_LANGUAGES = _env_list("VEERKRACHT_PLAN_LANGUAGES", ["nl", "en"])

@@ -305,6 +305,18 @@ def plan_demo(seed: int = DEFAULT_SEED, today: datetime.date | None = None) -> l
                 )
                 hh.destination = rng.choices(DESTINATIONS, DESTINATION_WEIGHTS)[0]
             plan.append(hh)
+    # A few families have been in care for most of a year (no housing found yet): the first five in care at
+    # the first organisation with a child of 7 to 11, so that its oldest group course (about nine months ago)
+    # has children measured six months after it (T2). Done after the draws, so the rest stays as it was.
+    long_ago = datetime.timedelta(days=300)
+    long_stays = [
+        hh for hh in plan
+        if hh.org_code == DEMO_ORGANISATIONS[0][0] and hh.state == "in_care" and hh.transfer_date is None
+        and all(c.birth_date < hh.admission_date - long_ago for c in hh.children)
+        and any(7 <= (today - c.birth_date).days // 365 <= 11 for c in hh.children)
+    ][:5]
+    for hh in long_stays:
+        hh.admission_date -= long_ago
     return plan
 
 

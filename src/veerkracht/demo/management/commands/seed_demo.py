@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -18,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=synthetic.DEFAULT_SEED, help="random seed (default %(default)s)"
         )
+        parser.add_argument(
+            "--history", type=int, default=None,
+            help="synthetic children of earlier years for the monitoring dashboard (default: the setting "
+                 "VEERKRACHT_DEMO_HISTORY_CHILDREN, 2000; 0 = none, the facts are still refreshed)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -27,7 +33,11 @@ class Command(BaseCommand):
         # last: synthetic history for the monitoring dashboard, and the facts of every pathway
         from veerkracht.monitoring import demo as monitoring_demo
 
-        monitoring = monitoring_demo.seed(seed=options["seed"])
+        history = options["history"]
+        if history is None:
+            history = settings.VEERKRACHT_DEMO_HISTORY_CHILDREN
+        monitoring = monitoring_demo.seed(children=history, seed=options["seed"]) if history else {
+            "generated": {}, "seconds": 0.0, **_refresh_only()}
         self.stdout.write(
             f"Monitoring: {monitoring['generated'].get('children', 0)} synthetic children of earlier years, "
             f"facts refreshed in {monitoring['seconds']:.1f} s."
@@ -54,3 +64,9 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
+
+
+def _refresh_only() -> dict[str, Any]:
+    from veerkracht.monitoring import facts
+
+    return {"refreshed": facts.refresh()}
