@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterator
 
 import pytest
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,6 +36,21 @@ def _english_outside_requests():  # type: ignore[no-untyped-def]
     per request). A test about Dutch text asks for it with translation.override("nl")."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The demo (``seed_demo``) seeded once for all tests of a module that ask for it; yields what the
+    command printed. The seed runs in a transaction that is rolled back after the module, and each
+    test runs in a savepoint inside it (the ``db`` fixture, which every test using this one needs as
+    well), so what one test changes is undone before the next. Seeding takes 15-25 seconds: this is
+    what keeps the suite fast."""
+    out = io.StringIO()
+    with django_db_blocker.unblock(), translation.override("en"), transaction.atomic():
+        with override_settings(DEMO_MODE=True):
+            call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

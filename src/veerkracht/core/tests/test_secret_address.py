@@ -22,8 +22,6 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
 from veerkracht.accounts.roles import Role
@@ -70,9 +68,7 @@ def _url(name: str, **kwargs) -> str | None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo(db):  # type: ignore[no-untyped-def]
-    with override_settings(DEMO_MODE=True):
-        call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_world, db):  # type: ignore[no-untyped-def]
     locations = list(Location.objects.all())
     assert locations and all(loc.address for loc in locations), "the demo gives every location an address"
     needles = {loc.pk: _address_needles(loc.address) for loc in locations}
