@@ -113,9 +113,10 @@ class ChildStayFact(models.Model):
 class Publication(models.Model):
     """One admission year's national publication, protected once (``queries.national``): which cells are
     hidden, and why. Every region page, the trend, the breakdowns and the exports read their cells from
-    it. ``stamp`` is a digest of the protected table (every count and line), so a publication is reused
-    only for exactly the facts it was computed from; ``facts.refresh`` deletes the publications of the
-    years it touched. ``payload``: the hidden cell ids per reason (no counts, no names)."""
+    it (through its slices). ``stamp`` is a digest of the year's fact rows (their number and ids) and of
+    the indicator definitions, so a publication is reused only for exactly the facts it was computed
+    from; ``facts.refresh`` deletes the publications of the years it touched. ``payload``: the hidden cell
+    ids per reason (no counts, no names)."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     policy_key = models.CharField(_("policy"), max_length=64)
@@ -132,3 +133,26 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"publication {self.year} ({self.policy_key})"
+
+
+class PublicationSlice(models.Model):
+    """What one region's pages read of a national publication, so that a page view does not rebuild the
+    national table: the region's cells and the national ones, each with its count and whether it is
+    hidden and why (``cells``: ``[cell id, count, flags]``; flags 1 small, 2 secondary, 4 unprotected).
+    ``region_id`` 0: the national cells only (beside a team leader's own organisation). Aggregated counts
+    only, no names; written with the publication, deleted with it."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.DB_CASCADE, related_name="slices",
+                                    verbose_name=_("publication"))
+    region_id = models.BigIntegerField(_("region"))
+    cells = models.JSONField(_("cells"))
+
+    class Meta:
+        verbose_name = _("monitoring publication slice")
+        verbose_name_plural = _("monitoring publication slices")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "region_id"], name="monslice_publication_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"slice {self.region_id} of {self.publication}"

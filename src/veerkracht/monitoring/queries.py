@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -88,6 +88,7 @@ from .disclosure import TOTAL, Policy, Publication
 from .indicators import Indicator, Part
 from .models import AgeGroup, ChildStayFact
 from .models import Publication as StoredPublication
+from .models import PublicationSlice as StoredSlice
 
 QUARTERS = (1, 2, 3, 4)
 TREND_CODES = ("normenkader_1", "normenkader_2", "normenkader_3", "normenkader_4")
@@ -422,7 +423,7 @@ class Data:
 # ---------------------------------------------------------------------------- the national publication
 
 # Bump when the protection itself changes: stored publications of an older version are then recomputed.
-PROTECTION_VERSION = 2
+PROTECTION_VERSION = 3
 BREAKDOWN_DIMS = ("care_type", "age_group")
 
 
@@ -457,7 +458,7 @@ class NationalYear:
     publication: Publication | None = None
 
 
-def _national_table(defs: Definitions, grid: dict, located: dict, by_dim: dict[str, dict]) -> NationalYear:
+def _national_table(defs: Definitions, grid: dict, located: dict, by_dim: dict[str, dict], stamp: str) -> NationalYear:
     """The table of one year: for every count series, every region (``(s, region, TOTAL)``) as the sum of
     its organisations (``(s, region, "organisation", org)``) and the Netherlands (``(s, TOTAL, TOTAL)``) as
     the sum of the regions; for the breakdown series also each organisation as the sum of its locations
@@ -523,19 +524,72 @@ def _national_table(defs: Definitions, grid: dict, located: dict, by_dim: dict[s
             ids = [(p, *suffix) for p in parts]
             if all(i in table for i in ids):
                 table.add_line((total, *suffix), ids)
-    digest = hashlib.sha256()
-    for cell_id, count in table.counts.items():
-        digest.update(json.dumps([_encode(cell_id), count]).encode())
-    for line in table.lines:
-        digest.update(json.dumps([_encode(line.total), [_encode(p) for p in line.parts]]).encode())
-    return NationalYear(table, owners, last, digest.hexdigest())
+    return NationalYear(table, owners, last, stamp)
+
+
+def definitions_digest(defs: Definitions) -> str:
+    """A digest of what the national table is built from besides the facts: the count series and their
+    partitions (they follow from indicators.json)."""
+    series = [[_encode(ind.code), _canon(ind.inclusion.expr)] for ind in defs.series.count_indicators]
+    text = json.dumps([series, [[_encode(t), [_encode(p) for p in parts]] for t, parts in defs.series.partitions]],
+                      sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def fact_stamps(defs: Definitions) -> dict[int, str]:
+    """Per year the stamp of its fact rows (their number and ids - a refresh writes new rows with new ids -
+    and the definitions): a stored publication is valid for exactly these facts. One query."""
+    digest = definitions_digest(defs)
+    rows = ChildStayFact.objects.values("year").annotate(n=Count("pk"), top=Max("pk"), ids=Sum("pk")).order_by("year")
+    return {row["year"]: f"{row['n']}:{row['top']}:{row['ids']}:{digest}" for row in rows}
+
+
+SMALL, SECONDARY, UNPROTECTED = 1, 2, 4
+
+
+def _slices(nat: NationalYear) -> dict[int, list]:
+    """The stored slices of one year: per region id its own cells and the national ones, and under 0 the
+    national cells only (see ``_local``), each as ``[encoded local id, count, flags]``."""
+    pub = nat.publication
+    assert pub is not None
+    flags = defaultdict(int)
+    for found, flag in ((pub.small, SMALL), (pub.secondary, SECONDARY), (pub.unprotected, UNPROTECTED)):
+        for cell_id in found:
+            flags[cell_id] |= flag
+    national_cells: list = []
+    regions: dict[int, list] = defaultdict(list)
+    for cell_id, count in nat.table.counts.items():
+        s, where, *rest = cell_id
+        if where is TOTAL:
+            national_cells.append([_encode(cell_id), count, flags[cell_id]])
+        elif rest == [TOTAL]:
+            regions[where].append([_encode(cell_id), count, flags[cell_id]])
+        else:
+            regions[where].append([_encode((s, *rest)), count, flags[cell_id]])
+    out = {region: cells + national_cells for region, cells in regions.items()}
+    out[0] = national_cells
+    return out
+
+
+def _cells_of_slice(stored: list, policy: Policy) -> Cells:
+    table = disclosure.Table()
+    found: tuple[set, set, set] = (set(), set(), set())
+    for encoded, count, flags in stored:
+        cell_id = _decode(encoded)
+        table.add_cell(cell_id, count)
+        for i, flag in enumerate((SMALL, SECONDARY, UNPROTECTED)):
+            if flags & flag:
+                found[i].add(cell_id)
+    return Cells(Publication(table, policy, *found), dict(table.counts))
 
 
 def national(defs: Definitions, policy: Policy) -> tuple[dict[int, NationalYear], dict[str, list]]:
-    """Every year's national publication, protected once per (year, policy, facts) and stored
-    (``models.Publication``): four aggregate queries and one look-up; a year whose facts changed since
-    (a refresh) is protected again and stored (two more queries). Also returns the aggregate rows by
-    location, type of care and age group (for the breakdown values of a region)."""
+    """Every year's national table, protected once per (year, policy, facts) and stored
+    (``models.Publication`` and a slice per region, ``models.PublicationSlice``): the stamps, four aggregate
+    queries and one look-up; a year whose facts changed since (a refresh) is protected again and stored.
+    Also returns the aggregate rows by location, type of care and age group. The refresh calls this; a
+    page reads the stored slices (``stored_slices``) and comes here only when they are missing."""
+    stamps = fact_stamps(defs)
     counted = defs.series.count_indicators
     shown = [registry.get(code) for code in BREAKDOWN_CODES]
     grid = _series_counts(defs, aggregate(counted, by=["year", "region", "organisation"]),
@@ -548,7 +602,7 @@ def national(defs: Definitions, policy: Policy) -> tuple[dict[int, NationalYear]
         by_dim[dim] = _series_counts(defs, rows[dim], lambda k, dim=dim: (k["region"], k["organisation"], k[dim]),
                                      shown)
     years = {year: _national_table(defs, grid[year], located.get(year, {}),
-                                   {dim: by_dim[dim].get(year, {}) for dim in BREAKDOWN_DIMS})
+                                   {dim: by_dim[dim].get(year, {}) for dim in BREAKDOWN_DIMS}, stamps.get(year, ""))
              for year in sorted(grid)}
     key = policy_key(policy)
     stored = {}
@@ -568,12 +622,40 @@ def national(defs: Definitions, policy: Policy) -> tuple[dict[int, NationalYear]
                    for name in ("small", "secondary", "unprotected")}
         new.append(StoredPublication(year=year, policy_key=key, stamp=nat.stamp, payload=payload,
                                      computed_at=timezone.now()))
-    if new:
-        with transaction.atomic():
+    with transaction.atomic():
+        if new:
             StoredPublication.objects.filter(policy_key=key, year__in=[p.year for p in new]).exclude(
                 stamp__in=[p.stamp for p in new]).delete()
             StoredPublication.objects.bulk_create(new, ignore_conflicts=True)
+        # every publication of these facts gets its slices (new ones, and any stored without)
+        bare = StoredPublication.objects.filter(policy_key=key, year__in=list(years),
+                                                stamp__in=[n.stamp for n in years.values()], slices=None)
+        StoredSlice.objects.bulk_create(
+            [StoredSlice(publication_id=pk, region_id=region, cells=cells)
+             for pk, year in bare.values_list("pk", "year") for region, cells in _slices(years[year]).items()],
+            batch_size=200, ignore_conflicts=True)
     return years, rows
+
+
+def stored_slices(defs: Definitions, policy: Policy, region_id: int) -> dict[int, Cells] | None:
+    """The cells of one region's pages (``region_id`` 0: the national cells only) for every year with
+    facts, read from the stored publications: two queries. A year without children in the region has the
+    national cells only. None when a year has no valid stored publication (then ``national`` computes and
+    stores it)."""
+    stamps = fact_stamps(defs)
+    if not stamps:
+        return {}
+    found: dict[int, dict[int, list]] = defaultdict(dict)
+    for year, stamp, region, cells in StoredSlice.objects.filter(
+            publication__policy_key=policy_key(policy), publication__year__in=list(stamps),
+            publication__stamp__in=list(stamps.values()), region_id__in={region_id, 0}).values_list(
+            "publication__year", "publication__stamp", "region_id", "cells"):
+        if stamps.get(year) == stamp:
+            found[year][region] = cells
+    if any(0 not in found.get(year, {}) for year in stamps):
+        return None
+    return {year: _cells_of_slice(by_region.get(region_id, by_region[0]), policy)
+            for year, by_region in found.items()}
 
 
 def _local(nat: NationalYear, region: Hashable | None, policy: Policy) -> Cells:
@@ -599,20 +681,29 @@ def _local(nat: NationalYear, region: Hashable | None, policy: Policy) -> Cells:
     return Cells(Publication(table, policy, small, secondary, unprotected), dict(table.counts))
 
 
+def _protected(defs: Definitions, policy: Policy, region_id: int) -> dict[int, Cells]:
+    """Every year's cells of one region (0: the Netherlands only) from the national publication: stored
+    slices when they are current, else the publication computed, stored, and cut as ``_local`` does."""
+    found = stored_slices(defs, policy, region_id)
+    if found is not None:
+        return found
+    nationals, _rows = national(defs, policy)
+    return {year: _local(nat, region_id or None, policy) for year, nat in nationals.items()}
+
+
 def load(view: View) -> Data:
     """Aggregate every year of the view and read its protected cells from the national publication (a
     fixed number of queries)."""
     defs = definitions()
     policy = Policy.internal() if view.exact else Policy.from_settings()
     outsider = Policy.from_settings()
-    nationals, national_rows = national(defs, outsider)
     names = Names()
     values: dict[str, set] = defaultdict(set)
-    org_locations: dict[int, set] = defaultdict(set)
     cells: dict[int, Cells] = {}
     national_cells: dict[int, Cells] = {}
     if view.exact:
         here: Hashable = view.organisation_id
+        national_cells = _protected(defs, outsider, 0)
         counted = defs.series.count_indicators
         shown = [registry.get(code) for code in BREAKDOWN_CODES]
         grid_rows = aggregate(counted, filters={"organisation": view.organisation_id},
@@ -626,32 +717,25 @@ def load(view: View) -> Data:
             for row in found:
                 values[dim].add(row.key[dim])
             by_dim[dim] = _series_counts(defs, found, lambda k, dim=dim: k[dim], shown)
-        years = sorted(set(grid) | set(nationals), reverse=True) or [timezone.localdate().year]
+        years = sorted(set(grid) | set(national_cells), reverse=True) or [timezone.localdate().year]
         breakdown_values = {dim: _ordered(dim, values[dim]) for dim in dims}
         for year in years:
             breakdowns = {dim: (breakdown_values[dim], by_dim[dim].get(year, {})) for dim in dims}
             table = _year_table(defs, grid.get(year, {}), [view.organisation_id], here, breakdowns, {}, QUARTERS)
             cells[year] = Cells(disclosure.protect(table, policy), dict(table.counts))
-            if year in nationals:
-                national_cells[year] = _local(nationals[year], None, outsider)
     else:
         here = view.region_id
         dims = DIMENSIONS
-        for dim, rows in national_rows.items():
-            for row in rows:
-                if row.key["region"] != here:
-                    continue
-                values[dim].add(row.key[dim])
-                values["organisation"].add(row.key["organisation"])
-                if dim == "location":
-                    org_locations[row.key["organisation"]].add(row.key["location"])
-        years = sorted(nationals, reverse=True) or [timezone.localdate().year]
+        cells = _protected(defs, policy, view.region_id)
+        for year_cells in cells.values():  # the region's breakdown cells are (s, dim, value)
+            for cell_id in year_cells.raw:
+                if len(cell_id) == 3 and cell_id[1] in dims:
+                    values[cell_id[1]].add(cell_id[2])
+        years = sorted(cells, reverse=True) or [timezone.localdate().year]
         breakdown_values = {dim: _ordered(dim, values[dim]) for dim in dims}
-        for year, nat in nationals.items():
-            cells[year] = _local(nat, here, policy)
     # names: regions, organisations, locations (three queries at most)
     names.regions = dict(Region.objects.filter(pk__in=[here] if not view.exact else []).values_list("id", "name"))
-    org_ids = set(breakdown_values.get("organisation", [])) | set(org_locations)
+    org_ids = set(breakdown_values.get("organisation", []))
     if view.exact:
         org_ids.add(view.organisation_id)
     names.organisations = dict(Organisation.objects.filter(pk__in=org_ids).values_list("id", "name"))

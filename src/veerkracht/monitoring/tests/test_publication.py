@@ -143,6 +143,48 @@ def test_refresh_protects_the_years_it_touched(make_child, location_a, monkeypat
     assert calls == [] and 2025 in data.cells
 
 
+def _as_computed(region_id):  # type: ignore[no-untyped-def]
+    """What a page of the region gets when its cells are cut from the freshly computed national table."""
+    years, _rows = queries.national(queries.definitions(), Policy.from_settings())
+    return {year: queries._local(nat, region_id, Policy.from_settings()) for year, nat in years.items()}
+
+
+def test_a_page_reads_its_stored_slice_without_rebuilding_the_national_table(world, monkeypatch):
+    """After the refresh (or the first view) a page reads its region's slice: the same cells, counts and
+    hidden cells as the national publication cut for it - also for a year without children in the region
+    (Zuid in 2024: the national figures only) and for the national figures beside a team leader's own
+    organisation (slice 0) - and nothing is aggregated over all regions or protected again."""
+    expected = {r: _as_computed(world[r].pk) for r in ("noord", "zuid", "west", "oost")}
+    expected["nl"] = _as_computed(None)
+    monkeypatch.setattr(queries, "national", lambda *a, **k: pytest.fail("the national table was rebuilt"))
+    monkeypatch.setattr(disclosure, "protect", lambda *a, **k: pytest.fail("protected again"))
+    for name, region_id in [*((r, world[r].pk) for r in ("noord", "zuid", "west", "oost")), ("nl", 0)]:
+        with CaptureQueriesContext(connection) as queries_run:
+            found = queries.stored_slices(queries.definitions(), Policy.from_settings(), region_id)
+        assert len(queries_run.captured_queries) == 2  # the facts' stamps and the slices
+        assert found is not None and set(found) == {2024, 2025}
+        for year, cells in found.items():
+            want = expected[name][year]
+            assert cells.raw == want.raw, (name, year)
+            for attr in ("small", "secondary", "unprotected"):
+                assert getattr(cells.publication, attr) == getattr(want.publication, attr), (name, year, attr)
+    assert set(expected["zuid"][2024].raw) == set(expected["nl"][2024].raw)
+    # a whole page as well
+    data = queries.load(_region_view(world["zuid"]))
+    assert data.years == [2025, 2024] and data.breakdown_values["organisation"] == sorted(
+        [world["org_b"].pk, world["org_c"].pk])
+
+
+def test_a_changed_fact_makes_the_stored_slices_stale(world):
+    queries.load(_region_view(world["noord"]))
+    policy = Policy.from_settings()
+    assert queries.stored_slices(queries.definitions(), policy, world["noord"].pk) is not None
+    make_facts(world["duin"], 1, has_intake=1)  # another region, same year: the national table changed
+    assert queries.stored_slices(queries.definitions(), policy, world["noord"].pk) is None
+    queries.load(_region_view(world["noord"]))
+    assert queries.stored_slices(queries.definitions(), policy, world["noord"].pk) is not None
+
+
 @pytest.mark.parametrize("cell", [("a", TOTAL), ("x", 3, "location", 7), (("rest", ("k",), ("k", "n")), 1, TOTAL)])
 def test_cell_ids_survive_the_store(cell):
     assert queries._decode(queries._encode(cell)) == cell
