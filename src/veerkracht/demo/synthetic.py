@@ -724,9 +724,11 @@ def generate(
     progress: bool = True,
     batch_size: int = 5000,
     today: datetime.date | None = None,
+    favour: dict[str, float] | None = None,
 ) -> dict[str, int]:
     """Bulk-generate ``children`` children (with households, parents, fathers, relations and stays)
-    admitted evenly over the last ``years`` years."""
+    admitted evenly over the last ``years`` years. ``favour``: region name -> factor on the share of the
+    organisations serving that region (the demo gives its gemeente's region enough children to publish)."""
     ensure_demo_mode()
     from tqdm import tqdm
 
@@ -745,6 +747,10 @@ def generate(
     with transaction.atomic():
         orgs = _ensure_national(fake, rng)
         org_weights = [rng.uniform(0.5, 2.0) for _ in orgs]
+        if favour:
+            served = {org.pk: {r.name for r in org.regions.all()} for org, _locs in orgs}
+            org_weights = [w * max([favour.get(name, 1.0) for name in served[org.pk]] or [1.0])
+                           for w, (org, _locs) in zip(org_weights, orgs, strict=True)]
         if not Methodology.objects.exists():
             call_command("load_methodologies", stdout=StringIO())
         context = records.Context([org.pk for org, _ in orgs], today=today, rng=rng)

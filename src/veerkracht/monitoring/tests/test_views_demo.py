@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from veerkracht.monitoring import demo
 from veerkracht.monitoring.models import ChildStayFact
+from veerkracht.organisations.models import Region
 
 
 @override_settings(DEMO_MODE=True)
@@ -18,3 +19,13 @@ def test_demo_step_generates_history_once_and_refreshes_the_facts(db):
     again = demo.seed(children=40, years=2)
     assert again["generated"] == {}
     assert ChildStayFact.objects.count() == 40
+
+
+@override_settings(DEMO_MODE=True)
+def test_the_demo_gemeente_region_gets_enough_children_to_publish(db):
+    """The demo favours Regio Utrecht (the demo gemeente's region): about a quarter of the synthetic
+    children instead of one in 24, so that most of its figures can be shown."""
+    demo.seed(children=200, years=1)
+    utrecht = Region.objects.get(name="Regio Utrecht")
+    share = ChildStayFact.objects.filter(region_id=utrecht.pk).count() / ChildStayFact.objects.count()
+    assert 0.15 < share < 0.45, share
