@@ -989,4 +989,9 @@ def generate(
             object_type="demo.generate",
             detail=f"children={children} years={years} seed={seed} households={counts['households']}",
         )
+    if not connection.in_atomic_block:
+        # fresh planner statistics after a bulk load: without them PostgreSQL plans the monitoring refresh
+        # for the table sizes it last saw (at 80,000 children: minutes instead of seconds)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return counts
