@@ -29,14 +29,17 @@ from veerkracht.screening import services as screening_services
 from veerkracht.screening.forms import AdministerForm
 from veerkracht.screening.models import Administration, Entry, Respondent
 
-from . import effect, measurements
+from . import effect, measurements, queries
 from .models import Measurement
 
 
 def _measurement_scope(user: Any) -> Any:
-    """Measurements of a group of the user's organisation, or of a child of the user's organisation."""
+    """Measurements of a group the user sees, or of a child of the user's organisation the user sees
+    (``courses.queries``: a worker limited to the own teams sees the groups he or she trains)."""
     own = effect.organisation_id(user)
-    return Measurement.objects.filter(Q(enrolment__group__organisation_id=own) | Q(enrolment__child__organisation_id=own))
+    return Measurement.objects.filter(
+        Q(enrolment__group__in=queries.visible_groups(user))
+        | Q(enrolment__child__in=visible_persons(user).filter(organisation_id=own)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,7 +47,7 @@ def _measurement_scope(user: Any) -> Any:
 def group_measurements(request: HttpRequest, pk: int) -> HttpResponse:
     """The measurements of a group: per child and time point the due date and whether it was done; the
     group's editors plan them (again, after the sessions changed)."""
-    group = effect.get_report_group(request.user, pk)
+    group = queries.get_group(request.user, pk)  # the page names the children: as the group page
     may_plan = measurements.can_plan(request.user, group)
     if request.method == "POST":
         if not may_plan:

@@ -1,15 +1,20 @@
 """Reading group courses. A group is read by the staff of its own organisation (404 for anyone else);
 workers of another organisation see only the groups opened for their region (course, dates, free places
-- never the meeting place) and, in their own child's dossier, that child's courses."""
+- never the meeting place) and, in their own child's dossier, that child's courses.
+
+In an organisation that limits child workers and mentors to their own teams (``restrict_to_teams``), a
+group's pages - which name its children, also those of other teams - are theirs only for the groups they
+train or created; their own children's courses they follow in the dossier and through the children's
+measurements. The effect report (figures, and only their own children by name) stays open to them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from veerkracht.accounts.roles import CLIENT_ROLES
+from veerkracht.accounts.roles import CLIENT_ROLES, NARROWABLE_ROLES
 from veerkracht.clients.models import Person, PersonKind
 from veerkracht.clients.queries import visible_persons
 from veerkracht.pathway.services import EDITING_ROLES
@@ -28,12 +33,24 @@ def _organisation_id(user: Any, roles: Any = CLIENT_ROLES) -> int | None:
     return membership.organisation_id
 
 
+def narrowed_to_teams(user: Any) -> bool:
+    """A child worker or mentor of an organisation that limits them to their own teams."""
+    membership = _membership(user)
+    return bool(membership is not None and membership.role in NARROWABLE_ROLES and membership.organisation_id
+                and membership.organisation.restrict_to_teams)
+
+
 def visible_groups(user: Any) -> QuerySet[Group]:
-    """The groups of the user's own organisation."""
+    """The groups of the user's own organisation (for a worker limited to the own teams: those the worker
+    trains or created)."""
     organisation_id = _organisation_id(user)
     if organisation_id is None:
         return Group.objects.none()
-    return Group.objects.filter(organisation_id=organisation_id)
+    groups = Group.objects.filter(organisation_id=organisation_id)
+    if narrowed_to_teams(user):
+        trains = Group.trainers.through.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)
+        groups = groups.filter(Q(Exists(trains)) | Q(created_by=user))
+    return groups
 
 
 def group_list(user: Any) -> QuerySet[Group]:
@@ -78,12 +95,12 @@ def get_session(user: Any, pk: Any) -> Session:
 
 
 def get_enrolment(user: Any, pk: Any) -> Enrolment:
-    """An enrolment of an own group, or of a child of the own organisation (the referrer's side)."""
+    """An enrolment of a group the user sees, or of a child the user sees (the referrer's side)."""
     organisation_id = _organisation_id(user)
     if organisation_id is None:
         return get_object_or_404(Enrolment.objects.none(), pk=pk)
     return get_object_or_404(
-        Enrolment.objects.filter(Q(group__organisation_id=organisation_id) | Q(child__in=visible_persons(user)))
+        Enrolment.objects.filter(Q(group__in=visible_groups(user)) | Q(child__in=visible_persons(user)))
         .select_related("group__template", "child").defer("group__meeting_place"), pk=pk)
 
 

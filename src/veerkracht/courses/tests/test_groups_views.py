@@ -217,3 +217,47 @@ def test_an_organisation_keeps_its_own_session_topics(storm, worker, worker_b, c
     assert client_for(worker_b).get(reverse("courses:topics", args=[own.pk])).status_code == 404
     group = new_group(own, worker)
     assert group.sessions.get(kind=SessionKind.CHILD, number=2).topic == "Eigen onderwerp 2"
+
+
+def test_a_worker_limited_to_the_own_teams_sees_only_the_groups_he_trains(en_nu_ik, worker, trainer, make_child,
+                                                                          staff, org_a, client_for):
+    """restrict_to_teams: the group pages name every enrolled child, also of other teams, so a child worker
+    sees them only for a group he trains or created; for his own child he keeps the enrolment and its
+    measurements, and the effect report (figures; only his own children by name)."""
+    from veerkracht.accounts.roles import Role
+    from veerkracht.courses import measurements
+    from veerkracht.courses.models import Measurement
+
+    group = new_group(en_nu_ik, worker, trainers=[trainer])
+    other_team_child = make_child(first_name="Sem", last_name="Verhoeven")
+    own_child = make_child(first_name="Lina", last_name="Bakker")
+    enrolments = [services.do_enrol(group, child=c, actor=worker) for c in (other_team_child, own_child)]
+    measurements.do_plan_measurements(group, actor=worker)
+    org_a.restrict_to_teams = True
+    org_a.save(update_fields=["restrict_to_teams"])
+    outsider = staff(Role.KINDERWERKER, org_a, username="kw_other_team")  # no team, no group
+    own_child.child_worker = outsider
+    own_child.save(update_fields=["child_worker"])
+    client = client_for(outsider)
+    session = group.sessions.order_by("date").first()
+    other_measurement = Measurement.objects.filter(enrolment=enrolments[0]).first()
+    own_measurement = Measurement.objects.filter(enrolment=enrolments[1]).first()
+    for url in (reverse("courses:detail", args=[group.pk]), reverse("courses:session", args=[session.pk]),
+                reverse("courses:measurements", args=[group.pk]),
+                reverse("courses:enrolment", args=[enrolments[0].pk]),
+                reverse("courses:measurement", args=[other_measurement.pk])):
+        assert client.get(url).status_code == 404, url
+    assert "Groep voorjaar" not in client.get(reverse("courses:list")).content.decode()
+    for url in (reverse("courses:enrolment", args=[enrolments[1].pk]),
+                reverse("courses:measurement", args=[own_measurement.pk])):
+        response = client.get(url)
+        assert response.status_code == 200 and "Sem" not in response.content.decode(), url
+    report = client.get(reverse("courses:effect_group", args=[group.pk]))
+    assert report.status_code == 200 and "Verhoeven" not in report.content.decode()
+    # the trainer and the creator keep the group; a team leader is not limited
+    for user in (trainer, worker, staff(Role.TEAMLEIDER, org_a, username="tl_teams")):
+        page = client_for(user).get(reverse("courses:detail", args=[group.pk]))
+        assert page.status_code == 200 and "Sem" in page.content.decode()
+    org_a.restrict_to_teams = False
+    org_a.save(update_fields=["restrict_to_teams"])
+    assert client.get(reverse("courses:detail", args=[group.pk])).status_code == 200
