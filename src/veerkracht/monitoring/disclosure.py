@@ -338,17 +338,19 @@ class Published:
 class Publication:
     """The protected table: ``publication[cell_id]`` is a :class:`Published` figure."""
 
-    def __init__(self, table: Table, policy: Policy, small: set, secondary: set, unprotected: set):
+    def __init__(self, table: Table, policy: Policy, small: set, secondary: set, unprotected: set,
+                 withheld: Iterable = ()):
         self.policy = policy
         self._counts = table.counts
         self.small = frozenset(small)
         self.secondary = frozenset(secondary)
         self.unprotected = frozenset(unprotected)
+        self.withheld = frozenset(withheld)  # hidden from the start (see ``protect``)
         self.lines = table.lines
 
     @property
     def suppressed(self) -> frozenset:
-        return self.small | self.secondary
+        return self.small | self.secondary | self.withheld
 
     @property
     def safe(self) -> bool:
@@ -359,7 +361,7 @@ class Publication:
             raise KeyError(cell_id)
         if cell_id in self.small:
             return SUPPRESSED_SMALL
-        if cell_id in self.secondary:
+        if cell_id in self.secondary or cell_id in self.withheld:
             return SUPPRESSED_SECONDARY
         return None
 
@@ -393,7 +395,8 @@ class Publication:
 
 
 def protect(table: Table, policy: Policy | None = None, *, last: Iterable[Hashable] = (),
-            owners: Mapping[Hashable, Iterable[Hashable]] | None = None) -> Publication:
+            owners: Mapping[Hashable, Iterable[Hashable]] | None = None,
+            withheld: Iterable[Hashable] = ()) -> Publication:
     """Apply the policy to the table (primary and secondary suppression; rounding on reading).
 
     ``last``: cells chosen as complements only when no other cell will do (e.g. region and national
@@ -401,10 +404,16 @@ def protect(table: Table, policy: Policy | None = None, *, last: Iterable[Hashab
     cell counts. With it, the protection also holds against each organisation's own knowledge: for every
     organisation its own cells (those counting only its children) are taken as known, and complements
     are added (never among its own cells) until the attacks pin no hidden cell that counts the children
-    of exactly one other organisation."""
+    of exactly one other organisation.
+
+    ``withheld``: cells hidden from the start whatever their count (for example a region's split by
+    quarter when an organisation in it could subtract its own split and read another's): to the attacker
+    anything from 0 up (no reason says more), a disclosure only when small; they need no complement of
+    their own when not small."""
     policy = policy or Policy.from_settings()
-    small, secondary, unprotected = _suppress(table.counts, table.lines, policy.min_count, last, owners)
-    return Publication(table, policy, small, secondary, unprotected)
+    withheld = frozenset(withheld)
+    small, secondary, unprotected = _suppress(table.counts, table.lines, policy.min_count, last, owners, withheld)
+    return Publication(table, policy, small, secondary, unprotected, withheld)
 
 
 @dataclass(frozen=True)
@@ -501,7 +510,7 @@ def protect_rates(
 
 class _Problem:
     def __init__(self, counts: Mapping, lines: Sequence[Line], min_count: int, last: Iterable = (),
-                 owners: Mapping | None = None):
+                 owners: Mapping | None = None, withheld: Iterable = ()):
         self.ids = list(counts)
         self.index = {cell_id: i for i, cell_id in enumerate(self.ids)}
         self.count = [counts[c] for c in self.ids]
@@ -519,6 +528,8 @@ class _Problem:
         self.last = {self.index[c] for c in last if c in self.index}
         # owners: cell index -> the organisations whose children the cell counts (insider attacks)
         self.owners = {self.index[c]: frozenset(o) for c, o in (owners or {}).items() if c in self.index}
+        # hidden from the start, and not a disclosure when worked out unless small
+        self.withheld = {self.index[c] for c in withheld if c in self.index}
 
     def members(self, li: int) -> list[int]:
         t, parts = self.lines[li]
@@ -538,10 +549,10 @@ class _Problem:
 
 
 def _suppress(counts: Mapping, lines: Sequence[Line], min_count: int, last: Iterable = (),
-              owners: Mapping | None = None) -> tuple[set, set, set]:
-    pr = _Problem(counts, lines, min_count, last, owners)
+              owners: Mapping | None = None, withheld: Iterable = ()) -> tuple[set, set, set]:
+    pr = _Problem(counts, lines, min_count, last, owners, withheld)
     small = _primary(pr)
-    sup = set(small)
+    sup = set(small) | pr.withheld
     secondary: set[int] = set()
     unprotected: set[int] = set()
     while True:
@@ -627,6 +638,8 @@ def _line_rule(pr: _Problem, sup: set, secondary: set) -> None:
         li = queue.popleft()
         if nsup[li] != 1:
             continue
+        if any(i in sup and i in pr.withheld and not 0 < pr.count[i] < pr.m for i in pr.members(li)):
+            continue  # the one hidden cell is withheld and not small: working it out tells nothing
         best, best_key = None, None
         for i in pr.members(li):
             if i in sup or pr.count[i] == 0:
@@ -654,7 +667,9 @@ def _attacker_bounds(pr: _Problem, small: set, sup: set) -> dict[int, list]:
             may_be_zero.update(parts)
     bounds = {}
     for i in sup:
-        if i in small:
+        if i in pr.withheld:
+            bounds[i] = [0, math.inf]  # its reason says nothing about its size
+        elif i in small:
             bounds[i] = [0 if i in may_be_zero else 1, pr.m - 1]
         else:
             bounds[i] = [pr.m, math.inf]
@@ -672,10 +687,12 @@ def _pinned(pr: _Problem, small: set, sup: set, lines: Sequence[int] | None = No
     label_only = {i for i, (lo, hi) in bounds.items() if lo >= hi}  # "fewer than 2" is 1: nothing to hide
     active = _active_lines(pr, sup, lines)
     _propagate(active, bounds)
+    harmless = pr.withheld - small  # withheld and not small: may be worked out
     pinned = {i for i, (lo, hi) in bounds.items() if lo >= hi and i not in label_only}
     pinned |= _pinned_by_elimination(pr, sup, lines)
+    pinned -= harmless
     if not pinned:
-        pinned = _pinned_by_search(pr, active, bounds, label_only)
+        pinned = _pinned_by_search(pr, active, bounds, label_only | harmless) - harmless
     return pinned
 
 

@@ -95,7 +95,7 @@ TREND_CODES = ("normenkader_1", "normenkader_2", "normenkader_3", "normenkader_4
 # The indicators of the breakdowns (organisation, location, type of care, age group).
 BREAKDOWN_CODES = ("children_admitted", *TREND_CODES)
 VIEW_ROLES = frozenset({Role.GEMEENTE, Role.TEAMLEIDER})
-DIMENSIONS = ("organisation", "location", "care_type", "age_group")
+DIMENSIONS = ("quarter", "organisation", "location", "care_type", "age_group")
 
 
 # ------------------------------------------------------------------------------------------------ scope
@@ -423,8 +423,8 @@ class Data:
 # ---------------------------------------------------------------------------- the national publication
 
 # Bump when the protection itself changes: stored publications of an older version are then recomputed.
-PROTECTION_VERSION = 3
-BREAKDOWN_DIMS = ("care_type", "age_group")
+PROTECTION_VERSION = 4
+BREAKDOWN_DIMS = ("quarter", "care_type", "age_group")
 
 
 def policy_key(policy: Policy) -> str:
@@ -456,14 +456,20 @@ class NationalYear:
     last: list[Hashable]
     stamp: str
     publication: Publication | None = None
+    withheld: frozenset = frozenset()  # region splits hidden so that no organisation reads another's
 
 
-def _national_table(defs: Definitions, grid: dict, located: dict, by_dim: dict[str, dict], stamp: str) -> NationalYear:
+def _national_table(defs: Definitions, grid: dict, located: dict, by_dim: dict[str, dict], stamp: str,
+                    min_count: int) -> NationalYear:
     """The table of one year: for every count series, every region (``(s, region, TOTAL)``) as the sum of
     its organisations (``(s, region, "organisation", org)``) and the Netherlands (``(s, TOTAL, TOTAL)``) as
     the sum of the regions; for the breakdown series also each organisation as the sum of its locations
-    in that region and the region by type of care and by age group. ``owners``: per cell, the
-    organisations whose children it counts (for the insider check)."""
+    in that region and the region by quarter of admission, type of care and age group. ``owners``: per cell, the
+    organisations whose children it counts (for the insider check). ``withheld``: a region's split of a
+    series by quarter, type of care or age group, hidden as a whole when the region has several
+    organisations and one of them has a small figure in its own split: every team leader knows the own
+    organisation's split exactly, so with the region's split published, a region of two organisations
+    would give each the other's."""
     table = disclosure.Table()
     owners: dict[Hashable, frozenset] = {}
     last: list[Hashable] = []
@@ -500,6 +506,7 @@ def _national_table(defs: Definitions, grid: dict, located: dict, by_dim: dict[s
             per_org[(region, org)].append((s, region, "location", loc))
         for (region, org), locs in per_org.items():
             table.add_line((s, region, "organisation", org), locs)
+    withheld: set[Hashable] = set()
     for dim, series in by_dim.items():
         for s in sorted(series, key=repr):
             cells: dict[tuple, int] = defaultdict(int)
@@ -516,6 +523,9 @@ def _national_table(defs: Definitions, grid: dict, located: dict, by_dim: dict[s
                     table.add_cell((s, region, dim, value), cells[(region, value)])
                     owners[(s, region, dim, value)] = frozenset(who[(region, value)])
                 table.add_line((s, region, TOTAL), [(s, region, dim, v) for v in values])
+                if len(orgs_of[region]) > 1 and any(
+                        0 < count < min_count for (r, _org, _v), count in series[s].items() if r == region):
+                    withheld.update((s, region, dim, v) for v in values)
     by_series: dict[Hashable, list] = defaultdict(list)
     for cell_id in table.counts:
         by_series[cell_id[0]].append(cell_id[1:])
@@ -524,7 +534,7 @@ def _national_table(defs: Definitions, grid: dict, located: dict, by_dim: dict[s
             ids = [(p, *suffix) for p in parts]
             if all(i in table for i in ids):
                 table.add_line((total, *suffix), ids)
-    return NationalYear(table, owners, last, stamp)
+    return NationalYear(table, owners, last, stamp, withheld=frozenset(withheld))
 
 
 def definitions_digest(defs: Definitions) -> str:
@@ -558,6 +568,8 @@ def _slices(nat: NationalYear) -> dict[int, list]:
             flags[cell_id] |= flag
     national_cells: list = []
     regions: dict[int, list] = defaultdict(list)
+    for cell_id in pub.withheld - pub.small:
+        flags[cell_id] |= SECONDARY  # shown as "not shown"
     for cell_id, count in nat.table.counts.items():
         s, where, *rest = cell_id
         if where is TOTAL:
@@ -602,7 +614,8 @@ def national(defs: Definitions, policy: Policy) -> tuple[dict[int, NationalYear]
         by_dim[dim] = _series_counts(defs, rows[dim], lambda k, dim=dim: (k["region"], k["organisation"], k[dim]),
                                      shown)
     years = {year: _national_table(defs, grid[year], located.get(year, {}),
-                                   {dim: by_dim[dim].get(year, {}) for dim in BREAKDOWN_DIMS}, stamps.get(year, ""))
+                                   {dim: by_dim[dim].get(year, {}) for dim in BREAKDOWN_DIMS}, stamps.get(year, ""),
+                                   policy.min_count)
              for year in sorted(grid)}
     key = policy_key(policy)
     stored = {}
@@ -615,9 +628,10 @@ def national(defs: Definitions, policy: Policy) -> tuple[dict[int, NationalYear]
         payload = stored.get((year, nat.stamp))
         if payload is not None:
             sets = [{_decode(c) for c in payload[name]} for name in ("small", "secondary", "unprotected")]
-            nat.publication = Publication(nat.table, policy, *sets)
+            nat.publication = Publication(nat.table, policy, *sets, nat.withheld)
             continue
-        nat.publication = disclosure.protect(nat.table, policy, last=nat.last, owners=nat.owners)
+        nat.publication = disclosure.protect(nat.table, policy, last=nat.last, owners=nat.owners,
+                                             withheld=nat.withheld)
         payload = {name: [_encode(c) for c in getattr(nat.publication, name)]
                    for name in ("small", "secondary", "unprotected")}
         new.append(StoredPublication(year=year, policy_key=key, stamp=nat.stamp, payload=payload,
@@ -677,7 +691,8 @@ def _local(nat: NationalYear, region: Hashable | None, policy: Policy) -> Cells:
         mapping[cell_id] = local
         table.add_cell(local, count)
     small, secondary, unprotected = ({mapping[c] for c in found if c in mapping}
-                                     for found in (pub.small, pub.secondary, pub.unprotected))
+                                     for found in (pub.small, pub.secondary | (pub.withheld - pub.small),
+                                                   pub.unprotected))
     return Cells(Publication(table, policy, small, secondary, unprotected), dict(table.counts))
 
 
@@ -898,12 +913,14 @@ def dimension_label(data: Data, dim: str, value: Any, *, public: bool = False) -
         return f"{org}: {label}" if org else label
     if dim == "care_type":
         return str(dict(CareType.choices).get(value, value))
+    if dim == "quarter":
+        return _("Quarter %(number)s") % {"number": value}
     return str(dict(AgeGroup.choices).get(value, value))
 
 
 def dimension_title(dim: str) -> str:
-    return {"organisation": _("Organisation"), "location": _("Location"), "care_type": _("Type of care"),
-            "age_group": _("Age group at admission")}[dim]
+    return {"quarter": _("Quarter of admission"), "organisation": _("Organisation"), "location": _("Location"),
+            "care_type": _("Type of care"), "age_group": _("Age group at admission")}[dim]
 
 
 def quarter_of(quarter: int | None) -> Any:

@@ -114,7 +114,7 @@ def label_bounds(table, publication, labelled=True):
     may_be_zero = {p for line in table.lines if line.total in publication.small for p in line.parts}
     bounds = {}
     for cell in publication.suppressed:
-        if not labelled:
+        if not labelled or cell in publication.withheld:  # its reason says nothing about its size
             bounds[cell] = [0, math.inf]
         elif cell in publication.small:
             bounds[cell] = [0 if cell in may_be_zero else 1, m - 1]
@@ -317,6 +317,18 @@ def test_a_zero_that_another_all_zero_line_fixes_is_published():
     assert pub["o2"].value == 0 and pub["l2"].value == 0
     assert {"r", "o1", "l1"} <= pub.small
     assert_unbreakable(table, pub, exhaustive=True)
+
+
+def test_a_withheld_cell_is_hidden_and_needs_a_complement_only_when_small():
+    # withheld from the start: hidden whatever its count; worked out it tells nothing unless it is small
+    table = breakdown({"a": 7, "b": 9, "c": 30})
+    pub = protect(table, POLICY, withheld={"a"})
+    assert pub["a"].value is None and pub["a"].reason == SUPPRESSED_SECONDARY
+    assert pub.secondary == set() and pub["b"].value == 9 and pub[TOTAL].value == 46
+    small = breakdown({"a": 3, "b": 9, "c": 30})
+    pub = protect(small, POLICY, withheld={"a"})
+    assert pub.small == {"a"} and pub.secondary == {"b"}
+    assert_unbreakable(small, pub, exhaustive=True)
 
 
 def test_zero_table_publishes_zeros():
@@ -752,11 +764,13 @@ def insider_attack(table, publication, owners):
     leaks = {}
     for org in sorted({o for found in owners.values() for o in found}):
         own = {c for c, found in owners.items() if found and set(found) <= {org}}
-        seen = Publication(table, publication.policy, publication.small - own, publication.secondary - own, set())
+        seen = Publication(table, publication.policy, publication.small - own, publication.secondary - own, set(),
+                           publication.withheld - own)
         found = set(subtraction_attack(table, seen)) | set(linear_attack(table, seen))
         for labelled in (False, True):
             found |= set(interval_attack(table, seen, labelled)[0])
-        bad = {c for c in found if len(set(owners.get(c, ())) - {org}) == 1}
+        harmless = publication.withheld - publication.small  # withheld, not small
+        bad = {c for c in found if len(set(owners.get(c, ())) - {org}) == 1 and c not in harmless}
         if bad:
             leaks[org] = bad
     return leaks

@@ -127,12 +127,19 @@ def test_dashboard_region_figures_are_protected_and_national_beside(client_for, 
     row = row_of(content, "safety_plan")
     assert '<span class="figure" data-figure>61%</span><span class="figure__parts"> (50 of 85)</span>' in row
     assert '<span class="figure" data-figure>56%</span><span class="figure__parts"> (120 of 210)</span>' in row
-    # own intake (60 of 85) is hidden as a complement of the national publication: the Netherlands' intakes
-    # minus the published regions would give Zuid's, and organisation B would then read C's one intake
-    assert "not shown, so that a small number cannot be worked out" in row_of(content, "own_intake")
     assert "Children admitted in 2025." in content
     # the gemeente has no quarter choice: protected figures are per whole year
     assert 'name="quarter"' not in content
+
+
+def test_a_region_figure_that_would_give_another_organisation_away_is_hidden(client_for, gemeente_zuid):
+    """Zuid's intakes (organisation B 36, C 1) would give C's one intake to B's team leader, who knows B's
+    36 exactly: hidden as a complement (and so other regions' as well, as the Netherlands is their sum)."""
+    content = client_for(gemeente_zuid).get(reverse("monitoring:dashboard"), {"year": 2025}).content.decode()
+    here = row_of(content, "own_intake")
+    here = here[here.index("<td data-here>"):here.index("<td data-national>")]
+    assert "not shown, so that a small number cannot be worked out" in here
+    assert "37" not in here
 
 
 def test_trend_chart_has_its_table(client_for, gemeente_noord):
@@ -193,8 +200,14 @@ def teamleider_a_user(gemeente):  # type: ignore[no-untyped-def]
 
 def test_breakdowns_page(client_for, gemeente_noord, gemeente_zuid, world):
     content = client_for(gemeente_noord).get(reverse("monitoring:breakdowns"), {"year": 2025}).content.decode()
-    for dim in ("organisation", "location", "care_type", "age_group"):
+    for dim in ("quarter", "organisation", "location", "care_type", "age_group"):
         assert f'data-breakdown="{dim}"' in content
+    # Noord by quarter of admission: 60 children at De Linde (15 a quarter) and 25 at Het Baken (7, 6, 6, 6)
+    start = content.index('data-breakdown="quarter"')
+    quarters = content[start:content.index("</section>", start)]
+    for quarter, shown in ((1, "20"), (2, "20"), (3, "20"), (4, "20")):  # 22, 21, 21, 21 rounded to 5
+        row = quarters[quarters.index(f"Quarter {quarter}<"):]
+        assert f'data-figure>{shown}</span>' in row[:row.index("</tr>")]
     assert "Opvang Noord" in content and "Opvang Klein" not in content
     # locations numbered per organisation, never named for the gemeente
     assert "Opvang Noord: Location 1" in content and "Opvang Noord: Location 2" in content
@@ -207,6 +220,33 @@ def test_breakdowns_page(client_for, gemeente_noord, gemeente_zuid, world):
     section = content[start:content.index("</section>", start)]
     klein = section[section.index("Opvang Klein"):]
     assert "fewer than 5" in klein[:klein.index("</tr>")]
+
+
+def test_an_organisation_cannot_subtract_its_own_split_from_the_region(db):
+    """Region R: organisation X 40 children (10 a quarter), organisation Y 6 (5 in the first quarter, 1 in
+    the second). R by quarter (15, 11, 10, 10) is all at least 5, but minus X's own quarters, which X's team
+    leader sees exactly, it gives Y's single child of the second quarter: the split is withheld. Region S
+    (one organisation) keeps its split."""
+    from veerkracht.monitoring import queries
+    from veerkracht.monitoring.disclosure import TOTAL
+
+    r, s_region = factories.RegionFactory(name="Regio R", code="RR"), factories.RegionFactory(name="Regio S", code="RS")
+    x, y, z = (factories.OrganisationFactory(name=f"Opvang {n}", short_code=n * 3) for n in "XYZ")
+    x.regions.add(r)
+    y.regions.add(r)
+    z.regions.add(s_region)
+    make_facts(factories.LocationFactory(organisation=x, name="Huis X", region=r), 40)
+    y_home = factories.LocationFactory(organisation=y, name="Huis Y", region=r)
+    make_facts(y_home, 5, quarter=1)
+    make_facts(y_home, 1, quarter=2)
+    make_facts(factories.LocationFactory(organisation=z, name="Huis Z", region=s_region), 50)
+    admitted = queries.definitions().series.keys["children_admitted"][1]
+    for region, withheld in ((r, True), (s_region, False)):
+        cells = queries.load(queries.View("region", region.pk, None, region.name)).cells[2025]
+        pub = cells.publication
+        assert pub.reason((admitted, region.pk, TOTAL)) is None  # the region's total is published
+        hidden = {q for q in (1, 2, 3, 4) if pub.reason((admitted, "quarter", q)) is not None}
+        assert hidden == ({1, 2, 3, 4} if withheld else set()), (region.name, hidden)
 
 
 def test_no_child_is_named_or_linked(client_for, gemeente_noord, teamleider_a, world, location_a):
