@@ -725,10 +725,12 @@ def generate(
     batch_size: int = 5000,
     today: datetime.date | None = None,
     favour: dict[str, float] | None = None,
+    others: float = 1.0,
 ) -> dict[str, int]:
     """Bulk-generate ``children`` children (with households, parents, fathers, relations and stays)
     admitted evenly over the last ``years`` years. ``favour``: region name -> factor on the share of the
-    organisations serving that region (the demo gives its gemeente's region enough children to publish)."""
+    organisations serving that region, ``others`` the factor for the rest (the demo gives its gemeente's
+    region enough children to publish, and a few other regions the rest)."""
     ensure_demo_mode()
     from tqdm import tqdm
 
@@ -749,7 +751,7 @@ def generate(
         org_weights = [rng.uniform(0.5, 2.0) for _ in orgs]
         if favour:
             served = {org.pk: {r.name for r in org.regions.all()} for org, _locs in orgs}
-            org_weights = [w * max([favour.get(name, 1.0) for name in served[org.pk]] or [1.0])
+            org_weights = [w * max([favour.get(name, others) for name in served[org.pk]] or [others])
                            for w, (org, _locs) in zip(org_weights, orgs, strict=True)]
         if not Methodology.objects.exists():
             call_command("load_methodologies", stdout=StringIO())
