@@ -597,9 +597,9 @@ def _cells_of_slice(stored: list, policy: Policy) -> Cells:
 
 def national(defs: Definitions, policy: Policy) -> tuple[dict[int, NationalYear], dict[str, list]]:
     """Every year's national table, protected once per (year, policy, facts) and stored
-    (``models.Publication`` and a slice per region, ``models.PublicationSlice``): the stamps, four aggregate
+    (``models.Publication`` and a slice per region, ``models.PublicationSlice``): the stamps, five aggregate
     queries and one look-up; a year whose facts changed since (a refresh) is protected again and stored.
-    Also returns the aggregate rows by location, type of care and age group. The refresh calls this; a
+    Also returns the aggregate rows by location, quarter, type of care and age group. The refresh calls this; a
     page reads the stored slices (``stored_slices``) and comes here only when they are missing."""
     stamps = fact_stamps(defs)
     counted = defs.series.count_indicators

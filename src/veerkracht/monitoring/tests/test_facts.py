@@ -140,7 +140,7 @@ def test_refresh_query_count_does_not_grow(make_child, location_a):  # type: ign
     assert len(many) == len(few)
     # the years touched, delete, 3 course queries, the annotated select, one insert per batch, the audit event
     # (previous hash, insert; PostgreSQL adds its advisory lock), the savepoints of the nested transactions
-    # (13 on PostgreSQL), then the national publications: delete, the facts' stamps, 4 aggregates, the look-up,
+    # (13 on PostgreSQL), then the national publications: delete, the facts' stamps, 5 aggregates, the look-up,
     # delete and insert, and their slices: the look-up and one insert
     assert len(many) <= 28
 
