@@ -50,9 +50,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from veerkracht.accounts.roles import Role  # noqa: E402
+from veerkracht.conftest import verified_client  # noqa: E402  (logged in with both factors, as the tests)
 from veerkracht.monitoring import queries  # noqa: E402
 from veerkracht.monitoring.disclosure import Policy  # noqa: E402
 from veerkracht.monitoring.models import ChildStayFact, Publication  # noqa: E402
@@ -60,16 +60,6 @@ from veerkracht.organisations.models import Organisation, Region  # noqa: E402
 from veerkracht.testing import factories  # noqa: E402
 
 FACT_TABLE = ChildStayFact._meta.db_table
-
-
-def verified_client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
