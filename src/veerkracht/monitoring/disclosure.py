@@ -555,14 +555,13 @@ def _suppress(counts: Mapping, lines: Sequence[Line], min_count: int, last: Iter
     sup = set(small) | pr.withheld
     secondary: set[int] = set()
     unprotected: set[int] = set()
-    insider_cache: dict = {}
     while True:
         _line_rule(pr, sup, secondary)
         pinned = _pinned(pr, small, sup)
         if not pinned and pr.owners:
             added = False
             failed: set[int] = set()
-            for org, cells in _insider_pinned(pr, small, sup, insider_cache).items():
+            for org, cells in _insider_pinned(pr, small, sup).items():
                 own = _own_cells(pr, org)
                 for i in sorted(cells):
                     cand = _insider_candidate(pr, small, sup, own, i)
@@ -744,7 +743,7 @@ def _own_cells(pr: _Problem, org: Hashable) -> set[int]:
     return {i for i, owners in pr.owners.items() if owners and owners <= {org}}
 
 
-def _insider_pinned(pr: _Problem, small: set, sup: set, cache: dict | None = None) -> dict[Hashable, set[int]]:
+def _insider_pinned(pr: _Problem, small: set, sup: set) -> dict[Hashable, set[int]]:
     """For each organisation, with its own cells known: the small (primary suppressed) cells the attacks
     pin that count the children of exactly one other organisation (a cell of another organisation, or a
     region or total cell with only one organisation besides the attacker). Complements (secondary cells)
@@ -763,17 +762,8 @@ def _insider_pinned(pr: _Problem, small: set, sup: set, cache: dict | None = Non
         lines = _connected_lines(pr, known, hidden)
         if not lines:
             continue
-        # the attack sees only these lines: with the same lines and the same hidden cells in them, the
-        # same result (``cache`` keeps it between the rounds of ``_suppress``, where most organisations'
-        # parts of the table do not change)
-        key = (org, tuple(lines), frozenset(i for li in lines for i in pr.members(li) if i in hidden))
-        if cache is not None and key in cache:
-            leaks = cache[key]
-        else:
-            pinned = _pinned(pr, small, hidden, sorted(lines))
-            leaks = {i for i in pinned if i in small and len(pr.owners.get(i, frozenset()) - {org}) == 1}
-            if cache is not None:
-                cache[key] = leaks
+        pinned = _pinned(pr, small, hidden, sorted(lines))
+        leaks = {i for i in pinned if i in small and len(pr.owners.get(i, frozenset()) - {org}) == 1}
         if leaks:
             found[org] = leaks
     return found
