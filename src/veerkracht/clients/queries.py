@@ -30,10 +30,16 @@ def _membership(user: Any):  # type: ignore[no-untyped-def]
 
 
 
+def narrowed_to_teams(membership: Any) -> bool:
+    """A child worker or mentor of an organisation that limits them to their own teams and locations."""
+    return bool(membership is not None and membership.role in NARROWABLE_ROLES and membership.organisation_id
+                and membership.organisation.restrict_to_teams)
+
+
 def _in_regular_scope(user: Any, membership: Any) -> Q:
     """Q over persons in the user's own scope (without emergency access)."""
     scope = Q(organisation_id=membership.organisation_id)
-    if membership.organisation.restrict_to_teams and membership.role in NARROWABLE_ROLES:
+    if narrowed_to_teams(membership):
         team_ids = list(membership.teams.values_list("id", flat=True))
         location_ids = list(membership.locations.values_list("id", flat=True))
         at_my_location = Stay.objects.filter(
@@ -55,7 +61,7 @@ def visible_persons(user: Any) -> QuerySet[Person]:
     if membership is None:
         return Person.objects.none()
     scope = _in_regular_scope(user, membership)
-    if membership.organisation.restrict_to_teams and membership.role in NARROWABLE_ROLES:
+    if narrowed_to_teams(membership):
         scope |= Q(Exists(_active_emergency(user, membership).filter(person_id=OuterRef("pk"))))
     return Person.objects.filter(scope)
 

@@ -14,9 +14,9 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from veerkracht.accounts.roles import CLIENT_ROLES, NARROWABLE_ROLES
+from veerkracht.accounts.roles import CLIENT_ROLES
 from veerkracht.clients.models import Person, PersonKind
-from veerkracht.clients.queries import visible_persons
+from veerkracht.clients.queries import narrowed_to_teams, visible_persons
 from veerkracht.pathway.services import EDITING_ROLES
 
 from .models import CourseTemplate, Enrolment, EnrolmentStatus, Group, GroupStatus, Session
@@ -33,13 +33,6 @@ def _organisation_id(user: Any, roles: Any = CLIENT_ROLES) -> int | None:
     return membership.organisation_id
 
 
-def narrowed_to_teams(user: Any) -> bool:
-    """A child worker or mentor of an organisation that limits them to their own teams."""
-    membership = _membership(user)
-    return bool(membership is not None and membership.role in NARROWABLE_ROLES and membership.organisation_id
-                and membership.organisation.restrict_to_teams)
-
-
 def visible_groups(user: Any) -> QuerySet[Group]:
     """The groups of the user's own organisation (for a worker limited to the own teams: those the worker
     trains or created)."""
@@ -47,7 +40,7 @@ def visible_groups(user: Any) -> QuerySet[Group]:
     if organisation_id is None:
         return Group.objects.none()
     groups = Group.objects.filter(organisation_id=organisation_id)
-    if narrowed_to_teams(user):
+    if narrowed_to_teams(_membership(user)):
         trains = Group.trainers.through.objects.filter(group_id=OuterRef("pk"), user_id=user.pk)
         groups = groups.filter(Q(Exists(trains)) | Q(created_by=user))
     return groups
